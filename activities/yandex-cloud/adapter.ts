@@ -1,0 +1,146 @@
+import { Session } from '@yandex-cloud/nodejs-sdk';
+import { refreshTokenService } from '@yandex-cloud/nodejs-sdk/iam-v1';
+import { operationService } from '@yandex-cloud/nodejs-sdk/operation';
+import { codeFromGrpcStatus } from '../../api';
+import type { Status } from '../../api';
+
+const { RevokeRefreshTokenMetadata, RevokeRefreshTokenResponse, RevokeRefreshTokenRequest, ListRefreshTokensRequest } =
+  refreshTokenService;
+
+export type YandexCredentials =
+  | { iamToken: string }
+  | { serviceAccountJson: { serviceAccountId: string; accessKeyId: string; privateKey: string } }
+  | { oauthToken: string };
+
+/** How to reach one Yandex Cloud account. */
+export interface YandexCloudConnection {
+  credentials: YandexCredentials;
+  /** RefreshTokenService endpoint. @default 'iam.api.cloud.yandex.net:443' */
+  endpoint?: string;
+  /** OperationService endpoint. @default the `endpoint` if set, else 'operation.api.cloud.yandex.net:443' */
+  operationEndpoint?: string;
+  /** PEM CA roots for a private endpoint (the emulator's self-signed CA). */
+  rootCerts?: Buffer;
+  /** Deadline of each RPC. @default 15000 */
+  callTimeoutMs?: number;
+}
+
+export type YandexRevokeTarget =
+  | { refreshTokenId: string }
+  | { refreshToken: string }
+  | { revokeFilter: { clientId?: string; subjectId?: string; clientInstanceInfo?: string } }
+  | Record<string, never>;
+
+/** A Yandex Operation reduced to what the engine needs; safe to put in workflow history. */
+export interface YandexOperationSnapshot {
+  id: string;
+  done: boolean;
+  subjectId?: string;
+  refreshTokenIds?: string[];
+  error?: Status;
+}
+
+export interface YandexRefreshTokenInfo {
+  id: string;
+  clientId: string;
+  subjectId: string;
+  clientInstanceInfo: string;
+  protectionLevel: number;
+  createdAt?: string;
+  expiresAt?: string;
+  lastUsedAt?: string;
+}
+
+const metadataType = 'type.googleapis.com/yandex.cloud.iam.v1.RevokeRefreshTokenMetadata';
+const responseType = 'type.googleapis.com/yandex.cloud.iam.v1.RevokeRefreshTokenResponse';
+
+interface SdkOperation {
+  id: string;
+  done: boolean;
+  metadata?: { typeUrl: string; value: Uint8Array };
+  response?: { typeUrl: string; value: Uint8Array };
+  error?: { code: number; message: string };
+}
+
+function snapshot(op: SdkOperation): YandexOperationSnapshot {
+  const out: YandexOperationSnapshot = { id: op.id, done: op.done };
+  if (op.metadata?.typeUrl === metadataType) {
+    const md = RevokeRefreshTokenMetadata.decode(op.metadata.value);
+    out.subjectId = md.subjectId;
+    out.refreshTokenIds = md.refreshTokenIds;
+  }
+  if (op.response?.typeUrl === responseType) {
+    out.refreshTokenIds = RevokeRefreshTokenResponse.decode(op.response.value).refreshTokenIds;
+  }
+  if (op.error) {
+    out.error = { code: codeFromGrpcStatus(op.error.code), message: op.error.message, details: [] };
+  }
+  return out;
+}
+
+/**
+ * Yandex Cloud IAM refresh tokens over the SDK's gRPC clients. Deliberately no `waitForOperation`:
+ * it rejects with a non-Error and can hang forever; the workflow polls on durable timers instead.
+ */
+export class YandexCloudAdapter {
+  private readonly session: Session;
+  private readonly tokens;
+  private readonly operations;
+  private readonly callTimeoutMs: number;
+
+  constructor(conn: YandexCloudConnection) {
+    this.session = new Session({
+      ...conn.credentials,
+      ...(conn.rootCerts ? { ssl: { rootCerts: conn.rootCerts } } : {}),
+    });
+    const endpoint = conn.endpoint ?? 'iam.api.cloud.yandex.net:443';
+    this.tokens = this.session.client(refreshTokenService.RefreshTokenServiceClient, endpoint);
+    this.operations = this.session.client(
+      operationService.OperationServiceClient,
+      conn.operationEndpoint ?? conn.endpoint ?? 'operation.api.cloud.yandex.net:443',
+    );
+    this.callTimeoutMs = conn.callTimeoutMs ?? 15_000;
+  }
+
+  private deadline(): { deadline: Date } {
+    return { deadline: new Date(Date.now() + this.callTimeoutMs) };
+  }
+
+  async revoke(target: YandexRevokeTarget): Promise<YandexOperationSnapshot> {
+    // The SDK needs full messages (fromPartial); a plain object fails serialization.
+    const op = await this.tokens.revoke(RevokeRefreshTokenRequest.fromPartial(target), this.deadline());
+    return snapshot(op);
+  }
+
+  async getOperation(operationId: string): Promise<YandexOperationSnapshot> {
+    const req = operationService.GetOperationRequest.fromPartial({ operationId });
+    return snapshot(await this.operations.get(req, this.deadline()));
+  }
+
+  async cancelOperation(operationId: string): Promise<YandexOperationSnapshot> {
+    const req = operationService.CancelOperationRequest.fromPartial({ operationId });
+    return snapshot(await this.operations.cancel(req, this.deadline()));
+  }
+
+  async list(query: {
+    subjectId?: string;
+    filter?: string;
+    pageSize?: number;
+    pageToken?: string;
+  }): Promise<{ refreshTokens: YandexRefreshTokenInfo[]; nextPageToken: string }> {
+    const res = await this.tokens.list(ListRefreshTokensRequest.fromPartial(query), this.deadline());
+    return {
+      refreshTokens: res.refreshTokens.map((t) => ({
+        id: t.id,
+        clientId: t.clientId,
+        subjectId: t.subjectId,
+        clientInstanceInfo: t.clientInstanceInfo,
+        protectionLevel: t.protectionLevel,
+        createdAt: t.createdAt?.toISOString(),
+        expiresAt: t.expiresAt?.toISOString(),
+        lastUsedAt: t.lastUsedAt?.toISOString(),
+      })),
+      nextPageToken: res.nextPageToken,
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import { codeFromGrpcStatus, Code, scrubSecrets, type CodeNumber } from '../../api';
+import { providerFailure } from '../provider-failure';
+import type { ApplicationFailure } from '@temporalio/common';
+
+const grpcCodeNames: Record<string, CodeNumber> = Object.fromEntries(
+  Object.entries(Code).map(([name, value]) => [name, value]),
+) as Record<string, CodeNumber>;
+
+interface Classified {
+  code: CodeNumber;
+  detail: string;
+}
+
+/**
+ * The SDK throws two shapes: nice-grpc's ClientError (`code`, `details`) when the server failed
+ * before sending headers, and its own ApiError (message only, `/path CODE: details`) when it failed
+ * after. Anything else (DNS, TLS, reset) is a transport failure and counts as UNAVAILABLE.
+ */
+export function classifyYandexError(err: unknown): Classified {
+  if (err !== null && typeof err === 'object') {
+    const e = err as { code?: unknown; details?: unknown; message?: unknown; name?: unknown };
+    if (typeof e.code === 'number' && typeof e.details === 'string') {
+      return { code: codeFromGrpcStatus(e.code), detail: e.details };
+    }
+    if (typeof e.message === 'string') {
+      const m = /\s([A-Z_]+):\s?([\s\S]*)$/.exec(e.message);
+      const named = m?.[1] === undefined ? undefined : grpcCodeNames[m[1]];
+      if (named !== undefined) return { code: named, detail: m?.[2] ?? '' };
+      return { code: Code.UNAVAILABLE, detail: e.message };
+    }
+  }
+  return { code: Code.UNKNOWN, detail: String(err) };
+}
+
+export function yandexFailure(
+  err: unknown,
+  ctx: { connection: string; rpc: string; secrets: ReadonlyArray<string | undefined> },
+): ApplicationFailure {
+  const { code, detail } = classifyYandexError(err);
+  const message = scrubSecrets(`Yandex Cloud ${ctx.rpc}: ${detail || 'no detail'}`, ctx.secrets);
+  // The SDK's error text may echo request fields; keep only the scrubbed form, never the original.
+  return providerFailure({ provider: 'yandex-cloud', connection: ctx.connection, code, message });
+}

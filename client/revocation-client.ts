@@ -1,0 +1,370 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Client,
+  Connection,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
+import {
+  Code,
+  DEFAULT_TASK_QUEUE,
+  defaultDescription,
+  describeTarget,
+  InvalidArgumentError,
+  newRevokeOperation,
+  OPERATION_ID_PREFIX,
+  parseRevokeTokensInput,
+  providerKeys,
+  providerTitle,
+  QueryNames,
+  SearchAttributes,
+  sha256Hex,
+  subjectOf,
+  WorkflowTypes,
+  type Outcome,
+  type RevocationRequestInput,
+  type RevokeTokensOperation,
+  type RevokeTokensWorkflowInput,
+  type Status,
+} from '../api';
+import { AesGcmPayloadCodec, type CodecKeyring } from '../worker/payload-codec';
+import { loadCodecKeyring } from '../worker/codec-keys';
+import { temporalTarget } from '../worker/temporal-connection';
+import { OperationNotFoundError, OperationWaitTimeoutError } from './errors';
+
+export interface RevokeOptions {
+  /** Idempotency key (AIP-155): a repeated call with the same key returns the same operation. */
+  requestId?: string;
+  /** Shown in the Web UI; 0-256 characters, no secret. */
+  description?: string;
+  /** Who asked; recorded and searchable. */
+  createdBy?: string;
+  timing?: RevokeTokensWorkflowInput['timing'];
+}
+
+/** One row of `list`: what visibility knows without asking the workflow. */
+export interface OperationSummary {
+  id: string;
+  description: string;
+  createdAt: string;
+  modifiedAt: string;
+  createdBy: string;
+  done: boolean;
+  outcome: Outcome | 'UNKNOWN';
+  provider?: string;
+  connection?: string;
+  subject?: string;
+}
+
+export interface ListOptions {
+  provider?: string;
+  subject?: string;
+  done?: boolean;
+  /** @default 50 */
+  pageSize?: number;
+  pageToken?: string;
+}
+
+interface OperationMemo {
+  description: string;
+  createdBy: string;
+  provider: string;
+  connection: string;
+  target: string;
+}
+
+const QUERY_DEADLINE_MS = 5_000;
+const requestIdPattern = /^[\x21-\x7e]{1,256}$/;
+
+/**
+ * Starts and reads revocation operations. Mirrors the Yandex Cloud SDK and AIP-151: `revoke`
+ * returns at once with an operation that is not done; `wait` blocks until it is, with a timeout.
+ */
+export class RevocationClient {
+  readonly taskQueue: string;
+
+  constructor(
+    readonly temporal: Client,
+    options: { taskQueue?: string } = {},
+  ) {
+    this.taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
+  }
+
+  /** Connects using Temporal's environment conventions and the codec key configuration. */
+  static async connect(
+    options: { env?: NodeJS.ProcessEnv; keyring?: CodecKeyring; taskQueue?: string } = {},
+  ): Promise<RevocationClient> {
+    const env = options.env ?? process.env;
+    const target = temporalTarget(env);
+    const connection = await Connection.connect(target.connectionOptions);
+    const keyring = options.keyring ?? loadCodecKeyring(env);
+    const temporal = new Client({
+      connection,
+      namespace: target.namespace,
+      dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(keyring)] },
+    });
+    return new RevocationClient(temporal, { taskQueue: options.taskQueue ?? env.REVOCATION_TASK_QUEUE });
+  }
+
+  async close(): Promise<void> {
+    await this.temporal.connection.close();
+  }
+
+  /**
+   * Starts a revocation and returns its Operation, not done yet.
+   * Thrown when the input is invalid: InvalidArgumentError naming each bad field; nothing starts.
+   */
+  async revoke(request: RevocationRequestInput, options: RevokeOptions = {}): Promise<RevokeTokensOperation> {
+    if (options.requestId !== undefined && !requestIdPattern.test(options.requestId)) {
+      throw new InvalidArgumentError([
+        { field: 'requestId', description: 'must be 1-256 printable ASCII characters without spaces' },
+      ]);
+    }
+    const raw: RevokeTokensWorkflowInput = {
+      request,
+      ...(options.description !== undefined ? { description: options.description } : {}),
+      ...(options.createdBy !== undefined ? { createdBy: options.createdBy } : {}),
+      ...(options.timing !== undefined ? { timing: options.timing } : {}),
+    };
+    const input = parseRevokeTokensInput(raw);
+    const r = input.request;
+    // Ids are visible everywhere; derive them from the request id, never from the request.
+    const id = options.requestId
+      ? `${OPERATION_ID_PREFIX}${sha256Hex(options.requestId).slice(0, 32)}`
+      : `${OPERATION_ID_PREFIX}${randomUUID()}`;
+    const memo: OperationMemo = {
+      description: input.description || defaultDescription(describeTarget(r), providerTitle(r)),
+      createdBy: input.createdBy ?? 'unknown',
+      provider: r.provider,
+      connection: r.connection,
+      target: describeTarget(r),
+    };
+    const attributes: SearchAttributePair[] = [
+      { key: SearchAttributes.provider, value: r.provider },
+      { key: SearchAttributes.connection, value: r.connection },
+      { key: SearchAttributes.outcome, value: 'RUNNING' },
+    ];
+    if (input.createdBy) attributes.push({ key: SearchAttributes.createdBy, value: input.createdBy });
+    const subject = subjectOf(r);
+    if (subject) attributes.push({ key: SearchAttributes.subject, value: subject });
+
+    if (options.requestId) {
+      const existing = await this.get(id).catch((err: unknown) => {
+        if (err instanceof OperationNotFoundError) return undefined;
+        throw err;
+      });
+      if (existing) return existing;
+    }
+    try {
+      await this.temporal.workflow.start(WorkflowTypes.revokeTokens, {
+        taskQueue: this.taskQueue,
+        workflowId: id,
+        args: [input satisfies RevokeTokensWorkflowInput],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        memo: { ...memo },
+        typedSearchAttributes: attributes,
+        staticSummary: `${memo.description} (${r.provider}/${r.connection}, by ${memo.createdBy})`,
+        staticDetails: [
+          `**Provider:** ${providerTitle(r)} (\`${r.provider}\`)`,
+          `**Connection:** ${r.connection}`,
+          `**Target:** ${memo.target}`,
+          `**Created by:** ${memo.createdBy}`,
+        ].join('\n\n'),
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return this.get(id);
+      throw err;
+    }
+    return newRevokeOperation({ id, createdAt: new Date(), ...memo });
+  }
+
+  /**
+   * The operation as it is now; answers for running and closed operations, also with no worker.
+   * Thrown when unknown: OperationNotFoundError.
+   */
+  async get(id: string): Promise<RevokeTokensOperation> {
+    const handle = this.temporal.workflow.getHandle<() => Promise<RevokeTokensOperation>>(id);
+    let description;
+    try {
+      description = await handle.describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new OperationNotFoundError(id);
+      throw err;
+    }
+    switch (description.status.name) {
+      case 'COMPLETED':
+        return handle.result();
+      case 'FAILED': {
+        const fromFailure = await this.operationFromFailure(handle);
+        if (fromFailure) return fromFailure;
+        return this.synthesize(id, description, { code: Code.INTERNAL, message: 'operation failed', details: [] });
+      }
+      case 'CANCELLED':
+        return this.synthesize(id, description, { code: Code.CANCELLED, message: 'operation cancelled', details: [] });
+      case 'TERMINATED':
+        return this.synthesize(id, description, { code: Code.ABORTED, message: 'operation terminated', details: [] });
+      case 'TIMED_OUT':
+        return this.synthesize(id, description, { code: Code.DEADLINE_EXCEEDED, message: 'operation timed out', details: [] });
+      default:
+        return this.queryOrSynthesize(handle, description);
+    }
+  }
+
+  /**
+   * Waits until the operation is done and returns it, done.
+   * Thrown when not done within `timeout` ms: OperationWaitTimeoutError (an Error, never a hang).
+   */
+  async wait(id: string, options: { timeout?: number } = {}): Promise<RevokeTokensOperation> {
+    const timeout = options.timeout ?? 600_000;
+    const handle = this.temporal.workflow.getHandle(id);
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeout);
+    try {
+      await this.temporal.connection.withAbortSignal(abort.signal, () => handle.result());
+    } catch (err) {
+      if (abort.signal.aborted) throw new OperationWaitTimeoutError(id, timeout);
+      if (err instanceof WorkflowNotFoundError) throw new OperationNotFoundError(id);
+      // A failed or cancelled operation is done too; `get` turns it into its Operation.
+    } finally {
+      clearTimeout(timer);
+    }
+    return this.get(id);
+  }
+
+  /** Requests cancellation; the operation ends CANCELLED once the provider was asked to stop. */
+  async cancel(id: string): Promise<RevokeTokensOperation> {
+    try {
+      await this.temporal.workflow.getHandle(id).cancel();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new OperationNotFoundError(id);
+      throw err;
+    }
+    return this.get(id);
+  }
+
+  /** Operations by provider, subject and done, newest first, from the visibility store. */
+  async list(options: ListOptions = {}): Promise<{ operations: OperationSummary[]; nextPageToken?: string }> {
+    const clauses = [`WorkflowType = '${WorkflowTypes.revokeTokens}'`];
+    if (options.provider !== undefined) {
+      if (!(providerKeys as string[]).includes(options.provider)) {
+        throw new InvalidArgumentError([{ field: 'provider', description: `must be one of ${providerKeys.join(', ')}` }]);
+      }
+      clauses.push(`${SearchAttributes.provider.name} = '${options.provider}'`);
+    }
+    if (options.subject !== undefined) {
+      if (!/^[^'"\\]{1,256}$/.test(options.subject)) {
+        throw new InvalidArgumentError([{ field: 'subject', description: 'must be 1-256 characters without quotes or backslashes' }]);
+      }
+      clauses.push(`${SearchAttributes.subject.name} = '${options.subject}'`);
+    }
+    if (options.done !== undefined) clauses.push(`ExecutionStatus ${options.done ? '!=' : '='} 'Running'`);
+    const pageSize = options.pageSize ?? 50;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
+      throw new InvalidArgumentError([{ field: 'pageSize', description: 'must be an integer from 1 to 1000' }]);
+    }
+    const res = await this.temporal.workflowService.listWorkflowExecutions({
+      namespace: this.temporal.options.namespace,
+      query: clauses.join(' AND '),
+      pageSize,
+      nextPageToken: options.pageToken ? Buffer.from(options.pageToken, 'base64url') : undefined,
+    });
+    const operations: OperationSummary[] = [];
+    for (const raw of res.executions) {
+      operations.push(await this.summarize(raw));
+    }
+    const token = res.nextPageToken && res.nextPageToken.length > 0 ? Buffer.from(res.nextPageToken).toString('base64url') : undefined;
+    return { operations, ...(token ? { nextPageToken: token } : {}) };
+  }
+
+  private async summarize(raw: Parameters<typeof executionInfo>[1]): Promise<OperationSummary> {
+    const info = await executionInfo(this.temporal, raw);
+    const memo = (info.memo ?? {}) as Partial<OperationMemo>;
+    const sa = info.typedSearchAttributes;
+    const done = info.status.name !== 'RUNNING';
+    const outcome = (sa.get(SearchAttributes.outcome) as Outcome | undefined) ?? 'UNKNOWN';
+    return {
+      id: info.workflowId,
+      description: memo.description ?? '',
+      createdAt: info.startTime.toISOString(),
+      modifiedAt: (info.closeTime ?? info.executionTime ?? info.startTime).toISOString(),
+      createdBy: memo.createdBy ?? sa.get(SearchAttributes.createdBy) ?? 'unknown',
+      done,
+      outcome: done && outcome === 'RUNNING' ? statusOutcome(info.status.name) : outcome,
+      provider: sa.get(SearchAttributes.provider) ?? memo.provider,
+      connection: sa.get(SearchAttributes.connection) ?? memo.connection,
+      subject: sa.get(SearchAttributes.subject),
+    };
+  }
+
+  private async operationFromFailure(handle: WorkflowHandle): Promise<RevokeTokensOperation | undefined> {
+    try {
+      await handle.result();
+    } catch (err) {
+      if (err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure) {
+        const op = err.cause.details?.[0] as RevokeTokensOperation | undefined;
+        if (op && typeof op.id === 'string' && op.done === true) return op;
+      }
+    }
+    return undefined;
+  }
+
+  private async queryOrSynthesize(
+    handle: WorkflowHandle,
+    description: Awaited<ReturnType<WorkflowHandle['describe']>>,
+  ): Promise<RevokeTokensOperation> {
+    try {
+      // With no worker polling, a query would wait indefinitely; the deadline bounds it.
+      return await this.temporal.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+        handle.query<RevokeTokensOperation>(QueryNames.getOperation),
+      );
+    } catch {
+      return this.synthesize(handle.workflowId, description);
+    }
+  }
+
+  /** The Operation as far as the server knows it without a worker: from the memo and status. */
+  private synthesize(
+    id: string,
+    d: Awaited<ReturnType<WorkflowHandle['describe']>>,
+    error?: Status,
+  ): RevokeTokensOperation {
+    const memo = (d.memo ?? {}) as Partial<OperationMemo>;
+    const op = newRevokeOperation({
+      id,
+      createdAt: d.startTime,
+      description: memo.description ?? '',
+      createdBy: memo.createdBy ?? 'unknown',
+      provider: memo.provider ?? 'unknown',
+      connection: memo.connection ?? 'unknown',
+      target: memo.target ?? '',
+    });
+    op.modifiedAt = (d.closeTime ?? d.startTime).toISOString();
+    if (error) {
+      op.done = true;
+      op.error = error;
+      op.metadata.phase = 'DONE';
+    }
+    return op;
+  }
+}
+
+function statusOutcome(status: string): Outcome | 'UNKNOWN' {
+  if (status === 'COMPLETED') return 'SUCCEEDED';
+  if (status === 'CANCELLED') return 'CANCELLED';
+  if (status === 'FAILED' || status === 'TERMINATED' || status === 'TIMED_OUT') return 'FAILED';
+  return 'UNKNOWN';
+}
+
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
+import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
+
+async function executionInfo(
+  client: Client,
+  raw: Parameters<typeof executionInfoFromRaw>[0],
+): ReturnType<typeof executionInfoFromRaw<undefined>> {
+  return executionInfoFromRaw(raw, loadDataConverter(client.options.dataConverter), undefined, client.options.namespace);
+}

@@ -1,0 +1,132 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import { refreshTokenService } from '@yandex-cloud/nodejs-sdk/iam-v1';
+import { type operation, operationService } from '@yandex-cloud/nodejs-sdk/operation';
+import type { FaultQueue } from './fault-queue';
+import { listRefreshTokens } from './list-refresh-tokens';
+import type { OperationStore } from './operations';
+import type { YandexEmulatedMethod, YandexEmulatorBehaviour, YandexEmulatorCall } from './public-types';
+import { selectTokensToRevoke } from './revoke-selection';
+import { RpcError, statusName } from './rpc-error';
+import type { TokenStore } from './token-store';
+
+export interface EmulatorState {
+  tokens: TokenStore;
+  operations: OperationStore;
+  faults: FaultQueue;
+  behaviour: YandexEmulatorBehaviour;
+  calls: YandexEmulatorCall[];
+  /** IAM token -> subject id. */
+  iamTokens: ReadonlyMap<string, string>;
+  /** Calls waiting out latencyMs, so close() can drop them. */
+  pendingTimers: Set<NodeJS.Timeout>;
+}
+
+type Handler<Req, Res> = (request: Req, callerSubjectId: string) => Res;
+
+function callerOf(metadata: grpc.Metadata, iamTokens: ReadonlyMap<string, string>): string | undefined {
+  const [header] = metadata.get('authorization');
+  if (typeof header !== 'string') return undefined;
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  return match?.[1] ? iamTokens.get(match[1]) : undefined;
+}
+
+// The real API answers with these ids as header metadata; the SDK's ApiError exposes them.
+function requestMetadata(): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  metadata.set('x-request-id', randomUUID());
+  metadata.set('x-server-trace-id', randomBytes(8).toString('hex'));
+  return metadata;
+}
+
+/**
+ * Runs every call through the same steps: record, latency, injected faults, random failures,
+ * authentication, then the method itself.
+ */
+function unary<Req, Res>(
+  state: EmulatorState,
+  method: YandexEmulatedMethod,
+  handle: Handler<Req, Res>,
+): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    const callerSubjectId = callerOf(call.metadata, state.iamTokens);
+    const record: YandexEmulatorCall = { method, request: call.request, at: new Date() };
+    if (callerSubjectId !== undefined) record.callerSubjectId = callerSubjectId;
+    state.calls.push(record);
+
+    const fail = (code: number, message: string, afterHeaders = false): void => {
+      record.failedWith = code;
+      const metadata = requestMetadata();
+      if (afterHeaders) {
+        call.sendMetadata(metadata);
+        callback({ code, details: message });
+      } else {
+        // Trailers-only: the SDK surfaces this as a nice-grpc ClientError carrying .code.
+        callback({ code, details: message, metadata });
+      }
+    };
+
+    const run = (): void => {
+      const fault = state.faults.take(method);
+      if (fault)
+        return fail(fault.code, fault.message ?? `emulated ${statusName(fault.code)}`, fault.afterHeaders);
+      if (state.behaviour.errorRate > 0 && Math.random() < state.behaviour.errorRate) {
+        return fail(grpc.status.UNAVAILABLE, 'service is temporarily unavailable');
+      }
+      if (callerSubjectId === undefined) {
+        return fail(grpc.status.UNAUTHENTICATED, 'the request has no valid IAM token');
+      }
+      let response: Res;
+      try {
+        state.operations.settleDue();
+        response = handle(call.request, callerSubjectId);
+      } catch (err) {
+        if (err instanceof RpcError) return fail(err.code, err.message);
+        return fail(grpc.status.INTERNAL, 'internal error');
+      }
+      call.sendMetadata(requestMetadata());
+      callback(null, response);
+    };
+
+    const latency = state.behaviour.latencyMs;
+    if (latency <= 0) return run();
+    const timer = setTimeout(() => {
+      state.pendingTimers.delete(timer);
+      run();
+    }, latency);
+    state.pendingTimers.add(timer);
+  };
+}
+
+export function createEmulatorServer(state: EmulatorState): grpc.Server {
+  const server = new grpc.Server();
+
+  server.addService(refreshTokenService.RefreshTokenServiceService, {
+    list: unary<refreshTokenService.ListRefreshTokensRequest, refreshTokenService.ListRefreshTokensResponse>(
+      state,
+      'List',
+      (request, caller) => listRefreshTokens(state.tokens, request, caller),
+    ),
+    revoke: unary<refreshTokenService.RevokeRefreshTokenRequest, operation.Operation>(
+      state,
+      'Revoke',
+      (request, caller) => {
+        const selection = selectTokensToRevoke(state.tokens, request, caller);
+        return state.operations.startRevoke(selection, caller, state.behaviour);
+      },
+    ),
+  } satisfies refreshTokenService.RefreshTokenServiceServer);
+
+  server.addService(operationService.OperationServiceService, {
+    get: unary<operationService.GetOperationRequest, operation.Operation>(state, 'Get', (request, caller) =>
+      state.operations.get(request.operationId, caller),
+    ),
+    cancel: unary<operationService.CancelOperationRequest, operation.Operation>(
+      state,
+      'Cancel',
+      (request, caller) => state.operations.cancel(request.operationId, caller),
+    ),
+  } satisfies operationService.OperationServiceServer);
+
+  return server;
+}

@@ -1,0 +1,104 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
+import { startYandexEmulator, type YandexEmulator, type YandexEmulatorOptions } from '../../emulators/yandex-cloud';
+import { RevocationClient } from '../../client/revocation-client';
+import { buildConnectionRegistry, type ConnectionsConfig } from '../../worker/connections-config';
+import { bundleWorkflows, createRevocationWorker } from '../../worker/create-worker';
+import { AesGcmPayloadCodec, type CodecKeyring } from '../../worker/payload-codec';
+import { testTemporal } from './temporal';
+
+// Worker state changes at INFO drown test output; warnings and errors still show.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+let bundle: Promise<WorkflowBundle> | undefined;
+/** Bundled once per test file: webpack takes seconds. */
+export const sharedBundle = (): Promise<WorkflowBundle> => (bundle ??= bundleWorkflows());
+
+export function testKeyring(): CodecKeyring {
+  return { currentKeyId: 'test', keys: new Map([['test', randomBytes(32)]]) };
+}
+
+/** Writes a connections config pointing `yandex-cloud/default` at the emulator; returns its path. */
+export function emulatorConnectionsFile(emu: YandexEmulator): { path: string; config: ConnectionsConfig } {
+  const dir = mkdtempSync(join(tmpdir(), 'revocation-test-'));
+  const rootCertFile = join(dir, 'yandex-ca.pem');
+  writeFileSync(rootCertFile, emu.rootCert);
+  const config: ConnectionsConfig = {
+    'yandex-cloud': { default: { endpoint: emu.endpoint, iamToken: emu.iamToken, rootCertFile } },
+  };
+  const path = join(dir, 'connections.json');
+  writeFileSync(path, JSON.stringify(config));
+  return { path, config };
+}
+
+export interface TestStack {
+  emulator: YandexEmulator;
+  client: RevocationClient;
+  temporal: Client;
+  taskQueue: string;
+  keyring: CodecKeyring;
+  address: string;
+  connectionsFile: string;
+  /** Runs a worker for this stack until `stopWorker` or `close`. */
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An emulator, a fresh task queue, a client, and (on demand) an in-process worker. */
+export async function createTestStack(emulatorOptions: YandexEmulatorOptions = {}): Promise<TestStack> {
+  const { address, namespace } = await testTemporal();
+  const emulator = await startYandexEmulator(emulatorOptions);
+  const keyring = testKeyring();
+  const taskQueue = `test-${randomUUID()}`;
+  const { path: connectionsFile, config } = emulatorConnectionsFile(emulator);
+  const connection = await Connection.connect({ address });
+  const temporal = new Client({
+    connection,
+    namespace,
+    dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(keyring)] },
+  });
+  const client = new RevocationClient(temporal, { taskQueue });
+  let running: { worker: Worker; done: Promise<void>; native: NativeConnection } | undefined;
+
+  const stack: TestStack = {
+    emulator,
+    client,
+    temporal,
+    taskQueue,
+    keyring,
+    address,
+    connectionsFile,
+    async startWorker() {
+      if (running) return;
+      const native = await NativeConnection.connect({ address });
+      const worker = await createRevocationWorker({
+        connection: native,
+        namespace,
+        taskQueue,
+        connections: buildConnectionRegistry(config),
+        keyring,
+        workflowBundle: await sharedBundle(),
+      });
+      running = { worker, native, done: worker.run() };
+    },
+    async stopWorker() {
+      if (!running) return;
+      const r = running;
+      running = undefined;
+      r.worker.shutdown();
+      await r.done;
+      await r.native.close();
+    },
+    async close() {
+      await stack.stopWorker();
+      await connection.close();
+      await emulator.close();
+    },
+  };
+  return stack;
+}

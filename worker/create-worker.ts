@@ -1,0 +1,39 @@
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { createActivities, type ConnectionRegistry } from '../activities';
+import { DEFAULT_TASK_QUEUE } from '../api';
+import { attemptFailureReporter } from './attempt-failure-reporter';
+import { AesGcmPayloadCodec, type CodecKeyring } from './payload-codec';
+
+export const workflowsPath = require.resolve('../workflows');
+
+/** Bundle once and reuse: webpack takes seconds. */
+export function bundleWorkflows(): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
+}
+
+export interface RevocationWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  /** @default 'token-revocation' */
+  taskQueue?: string;
+  connections: ConnectionRegistry;
+  keyring: CodecKeyring;
+  /** A prebuilt bundle (tests share one); otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkflowBundle;
+  identity?: string;
+}
+
+export async function createRevocationWorker(o: RevocationWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: o.connection,
+    namespace: o.namespace,
+    taskQueue: o.taskQueue ?? DEFAULT_TASK_QUEUE,
+    activities: createActivities({ connections: o.connections }),
+    ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath }),
+    dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(o.keyring)] },
+    interceptors: { activity: [attemptFailureReporter] },
+    ...(o.identity ? { identity: o.identity } : {}),
+    // Encrypted payloads are larger than the SDK's own size estimate of them.
+    disablePayloadErrorLimit: true,
+  });
+}

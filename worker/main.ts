@@ -1,0 +1,35 @@
+import { NativeConnection } from '@temporalio/worker';
+import { DEFAULT_TASK_QUEUE } from '../api';
+import { loadCodecKeyring } from './codec-keys';
+import { buildConnectionRegistry, loadConnectionsConfig } from './connections-config';
+import { createRevocationWorker } from './create-worker';
+import { temporalTarget } from './temporal-connection';
+
+/**
+ * The worker process. Configuration comes from the environment only (see README, Configuration);
+ * SIGINT/SIGTERM drain in-flight tasks and exit.
+ */
+async function main(): Promise<void> {
+  const env = process.env;
+  const keyring = loadCodecKeyring(env);
+  const connections = buildConnectionRegistry(loadConnectionsConfig(env));
+  const target = temporalTarget(env);
+  const taskQueue = env.REVOCATION_TASK_QUEUE || DEFAULT_TASK_QUEUE;
+  const connection = await NativeConnection.connect(target.connectionOptions);
+  try {
+    const worker = await createRevocationWorker({ connection, namespace: target.namespace, taskQueue, connections, keyring });
+    process.stdout.write(
+      `worker ready: task queue ${taskQueue}, namespace ${target.namespace}, yandex-cloud connections: ${
+        connections.names('yandex-cloud').join(', ') || 'none'
+      }\n`,
+    );
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`worker failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

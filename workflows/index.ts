@@ -1,0 +1,1 @@
+export { revokeTokens, getOperationQuery, attemptFailedSignal } from './revoke-tokens';

@@ -1,0 +1,16 @@
+import type { ProviderKey, RevocationRequest } from '../../api';
+import type { ProviderContext, ProviderResult } from './types';
+import { revokeAtYandexCloud } from './yandex-cloud';
+
+export * from './types';
+
+type Step<P extends ProviderKey> = (r: Extract<RevocationRequest, { provider: P }>, ctx: ProviderContext) => Promise<ProviderResult>;
+
+/** One orchestration step per provider; a new provider adds a row. */
+const steps: { [P in ProviderKey]: Step<P> } = {
+  'yandex-cloud': revokeAtYandexCloud,
+};
+
+export function revokeAtProvider(r: RevocationRequest, ctx: ProviderContext): Promise<ProviderResult> {
+  return (steps[r.provider] as Step<typeof r.provider>)(r, ctx);
+}

@@ -1,0 +1,25 @@
+import type { RevokeTokensResponseFields, RevokeTokensTiming } from '../../api';
+import type { OperationState } from '../operation-state';
+
+/** Resolved timing of one operation, in milliseconds. */
+export interface Timing {
+  pollInitialMs: number;
+  pollMaxMs: number;
+  retryInitialMs: number;
+  deadlineMs: number;
+}
+
+export const defaultTiming: Readonly<Record<keyof RevokeTokensTiming, string>> = {
+  pollInitialInterval: '1s',
+  pollMaxInterval: '30s',
+  retryInitialInterval: '1s',
+  deadline: '1h',
+};
+
+/** What a provider step gets: the state to report progress into and the resolved timing. */
+export interface ProviderContext {
+  state: OperationState;
+  timing: Timing;
+}
+
+export type ProviderResult = RevokeTokensResponseFields;

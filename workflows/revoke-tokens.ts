@@ -1,0 +1,163 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  defineSignal,
+  isCancellation,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import {
+  Code,
+  codeName,
+  defaultDescription,
+  describeTarget,
+  durationMs,
+  InvalidArgumentError,
+  parseRevokeTokensInput,
+  providerKeys,
+  providerTitle,
+  QueryNames,
+  SearchAttributes,
+  SignalNames,
+  subjectOf,
+  TypeUrl,
+  type Outcome,
+  type RevokeTokensInput,
+  type RevokeTokensOperation,
+  type RevokeTokensWorkflowInput,
+  type Status,
+} from '../api';
+import { statusOf } from './failures';
+import { OperationState } from './operation-state';
+import { defaultTiming, revokeAtProvider, type Timing } from './providers';
+
+/** Answers with the operation as it is now; served by running and closed executions alike. */
+export const getOperationQuery = defineQuery<RevokeTokensOperation>(QueryNames.getOperation);
+
+/** Sent by the worker when a provider call failed and will be retried (see worker/attempt-failure-reporter). */
+export interface AttemptFailedSignal {
+  activityType: string;
+  attempt: number;
+  status: Status;
+}
+export const attemptFailedSignal = defineSignal<[AttemptFailedSignal]>(SignalNames.attemptFailed);
+
+function resolveTiming(input: RevokeTokensInput): Timing {
+  const t = { ...defaultTiming, ...input.timing };
+  return {
+    pollInitialMs: durationMs(t.pollInitialInterval),
+    pollMaxMs: durationMs(t.pollMaxInterval),
+    retryInitialMs: durationMs(t.retryInitialInterval),
+    deadlineMs: durationMs(t.deadline),
+  };
+}
+
+function setAttributes(pairs: Record<string, string | undefined>): void {
+  const keys = SearchAttributes as Record<string, (typeof SearchAttributes)[keyof typeof SearchAttributes]>;
+  const updates: SearchAttributeUpdatePair[] = [];
+  for (const [name, value] of Object.entries(pairs)) {
+    const key = keys[name];
+    if (key && value !== undefined) updates.push({ key, value } as SearchAttributeUpdatePair);
+  }
+  if (updates.length > 0) upsertSearchAttributes(updates);
+}
+
+/** Ends the execution as failed, with the final Operation as the failure's detail. */
+function failOperation(state: OperationState, status: Status): never {
+  const operation = state.fail(status);
+  setAttributes({ outcome: 'FAILED' satisfies Outcome });
+  throw ApplicationFailure.create({
+    type: codeName(status.code),
+    message: status.message,
+    nonRetryable: true,
+    details: [operation],
+  });
+}
+
+/**
+ * One revocation as one Operation. Validates again (callers in other languages skip the client),
+ * calls the provider through activities, and ends failed with the google.rpc code when it fails.
+ */
+export async function revokeTokens(raw: RevokeTokensWorkflowInput): Promise<RevokeTokensOperation> {
+  const info = workflowInfo();
+  let input: RevokeTokensInput | undefined;
+  let invalid: InvalidArgumentError | undefined;
+  try {
+    input = parseRevokeTokensInput(raw);
+  } catch (err) {
+    if (!(err instanceof InvalidArgumentError)) throw err;
+    invalid = err;
+  }
+
+  const request = input?.request;
+  const state = new OperationState({
+    id: info.workflowId,
+    // An invalid input may hold anything, secrets included; describe it without echoing it.
+    description: input
+      ? input.description || defaultDescription(describeTarget(input.request), providerTitle(input.request))
+      : 'Invalid revocation request',
+    createdAt: info.startTime,
+    createdBy: input?.createdBy ?? 'unknown',
+    provider: request?.provider ?? 'unknown',
+    connection: request?.connection ?? 'unknown',
+    target: request ? describeTarget(request) : 'invalid request',
+  });
+  setHandler(getOperationQuery, () => state.snapshot());
+  setHandler(attemptFailedSignal, (signal) => state.attemptFailed(signal.status));
+
+  const rawProvider = typeof raw?.request?.provider === 'string' ? raw.request.provider : undefined;
+  setAttributes({
+    provider: (providerKeys as string[]).includes(rawProvider ?? '') ? rawProvider : undefined,
+    connection: request?.connection,
+    subject: request ? subjectOf(request) : undefined,
+    createdBy: input?.createdBy,
+    outcome: 'RUNNING' satisfies Outcome,
+  });
+
+  if (!input || !request) {
+    failOperation(state, {
+      code: Code.INVALID_ARGUMENT,
+      message: invalid?.message ?? 'invalid argument',
+      details: [{ '@type': TypeUrl.badRequest, fieldViolations: invalid?.violations ?? [] }],
+    });
+  }
+
+  const timing = resolveTiming(input);
+  const work = new CancellationScope();
+  const deadlineScope = new CancellationScope();
+  let deadlinePassed = false;
+  deadlineScope
+    .run(() => sleep(timing.deadlineMs, { summary: 'operation deadline' }))
+    .then(() => {
+      deadlinePassed = true;
+      work.cancel();
+    })
+    .catch(() => undefined);
+
+  try {
+    const result = await work.run(() => revokeAtProvider(request, { state, timing }));
+    deadlineScope.cancel();
+    const operation = state.succeed(result);
+    setAttributes({ outcome: 'SUCCEEDED' satisfies Outcome, subject: result.subjectId });
+    return operation;
+  } catch (err) {
+    deadlineScope.cancel();
+    if (isCancellation(err)) {
+      if (deadlinePassed) {
+        failOperation(state, {
+          code: Code.DEADLINE_EXCEEDED,
+          message: `operation did not finish within its deadline of ${timing.deadlineMs} ms`,
+          details: [],
+        });
+      }
+      state.fail({ code: Code.CANCELLED, message: 'operation cancelled', details: [] });
+      setAttributes({ outcome: 'CANCELLED' satisfies Outcome });
+      throw err;
+    }
+    failOperation(state, statusOf(err));
+  }
+}
