@@ -15,8 +15,12 @@ export function historyBytes(history: temporal.api.history.v1.IHistory): Buffer 
   return Buffer.from(temporal.api.history.v1.History.encode(history).finish());
 }
 
-/** Saves a history under test/histories/ so the replay test can replay it with later code. */
+/**
+ * With RECORD_HISTORIES=1, saves a history under test/histories/ (committed), so the replay test
+ * replays what earlier code recorded against the current workflow code.
+ */
 export function recordHistory(name: string, history: temporal.api.history.v1.IHistory): void {
+  if (!process.env.RECORD_HISTORIES) return;
   const dir = join(__dirname, '..', 'histories');
   mkdirSync(dir, { recursive: true });
   const json = temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.fromObject(history), {
