@@ -22,9 +22,26 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'child_process', 'os'], message: 'No Node built-ins in workflow code.' },
-            { group: ['undici', '@yandex-cloud/*', '@grpc/*', '@temporalio/activity', '@temporalio/worker', '@temporalio/client'], message: 'Workflow code does no I/O.' },
-            { group: ['../activities/*', '../activities'], message: 'Import activity types only.', allowTypeImports: true },
+            {
+              group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'child_process', 'os'],
+              message: 'No Node built-ins in workflow code.',
+            },
+            {
+              group: [
+                'undici',
+                '@yandex-cloud/*',
+                '@grpc/*',
+                '@temporalio/activity',
+                '@temporalio/worker',
+                '@temporalio/client',
+              ],
+              message: 'Workflow code does no I/O.',
+            },
+            {
+              group: ['../activities/*', '../activities'],
+              message: 'Import activity types only.',
+              allowTypeImports: true,
+            },
           ],
         },
       ],

@@ -46,7 +46,11 @@ export function providerFailure(input: ProviderFailureInput): ApplicationFailure
 }
 
 /** Thrown when a request names a connection the worker has no configuration for. */
-export function connectionNotConfigured(provider: string, connection: string, known: string[]): ApplicationFailure {
+export function connectionNotConfigured(
+  provider: string,
+  connection: string,
+  known: string[],
+): ApplicationFailure {
   const list = known.length > 0 ? known.join(', ') : 'none';
   return providerFailure({
     provider,

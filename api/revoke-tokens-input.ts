@@ -1,10 +1,19 @@
 import { z } from 'zod';
 import { parseOrThrow } from './validation';
-import { revocationRequest, secretsOf, type RevocationRequest, type RevocationRequestInput } from './requests';
+import {
+  revocationRequest,
+  secretsOf,
+  type RevocationRequest,
+  type RevocationRequestInput,
+} from './requests';
 
 /** Durations are milliseconds or strings such as `500ms`, `30s`, `1m`, `1h`. */
 const duration = z.union([
-  z.number().int().positive().max(7 * 24 * 3600_000),
+  z
+    .number()
+    .int()
+    .positive()
+    .max(7 * 24 * 3600_000),
   z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/, 'must be a duration such as "500ms", "30s", "1h"'),
 ]);
 

@@ -45,7 +45,8 @@ function serverArgs(o: DevServerOptions, port: number, uiPort: number | false): 
 function featureArgs(o: DevServerOptions): string[] {
   const args: string[] = [];
   if (o.codecEndpoint) args.push('--ui-codec-endpoint', o.codecEndpoint);
-  for (const [k, v] of Object.entries(o.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${k}=${JSON.stringify(v)}`);
+  for (const [k, v] of Object.entries(o.dynamicConfig ?? {}))
+    args.push('--dynamic-config-value', `${k}=${JSON.stringify(v)}`);
   return args;
 }
 
@@ -58,7 +59,8 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs:
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`temporal server exited with code ${child.exitCode} while starting`);
+    if (child.exitCode !== null)
+      throw new Error(`temporal server exited with code ${child.exitCode} while starting`);
     try {
       const conn = await Connection.connect({ address, connectTimeout: 1000 });
       try {
@@ -95,7 +97,13 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
         extraArgs: featureArgs(o),
       },
     });
-    return { address, namespace: 'default', uiUrl, stop: () => env.teardown(), kill: () => void env.teardown() };
+    return {
+      address,
+      namespace: 'default',
+      uiUrl,
+      stop: () => env.teardown(),
+      kill: () => void env.teardown(),
+    };
   }
 
   const child = spawn(o.cli.path, [...serverArgs(o, port, uiPort), ...searchAttributeArgs()], {

@@ -15,6 +15,8 @@ export type TemporalCli =
 export interface FindOptions {
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
+  /** Where to look for Go when it is not on PATH. @default ['/usr/local/go/bin/go'] */
+  goFallbacks?: string[];
 }
 
 function isExecutable(path: string): boolean {
@@ -60,7 +62,7 @@ export function findTemporalCli(opts: FindOptions = {}): TemporalCli {
   const cached = cachedCliPath(env);
   if (isExecutable(cached)) return { kind: 'path', path: cached, source: 'cache' };
 
-  const go = onPath('go', env) ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  const go = onPath('go', env) ?? (opts.goFallbacks ?? ['/usr/local/go/bin/go']).find(isExecutable);
   if (go) {
     log(
       `Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go (one time only; about 3-10 minutes on 2 cores).\n` +

@@ -21,18 +21,37 @@ function testFiles(dir: string): string[] {
 async function main(): Promise<number> {
   const started = Date.now();
   const cli = findTemporalCli();
-  process.stdout.write(`Temporal CLI: ${cli.kind === 'path' ? `${cli.path} (${cli.source})` : 'SDK download'}\n`);
-  const server = await startDevServer({ cli, uiPort: false, dynamicConfig: testDynamicConfig, stdio: 'ignore' });
+  process.stdout.write(
+    `Temporal CLI: ${cli.kind === 'path' ? `${cli.path} (${cli.source})` : 'SDK download'}\n`,
+  );
+  const server = await startDevServer({
+    cli,
+    uiPort: false,
+    dynamicConfig: testDynamicConfig,
+    stdio: 'ignore',
+  });
   process.stdout.write(`Temporal dev server for tests at ${server.address}\n`);
   const files = process.argv.length > 2 ? process.argv.slice(2) : testFiles('test').sort();
   try {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-force-exit', '--test-concurrency=1', '--test-reporter=spec', ...files],
+      [
+        '--import',
+        'tsx',
+        '--test',
+        '--test-force-exit',
+        '--test-concurrency=1',
+        '--test-reporter=spec',
+        ...files,
+      ],
       { stdio: 'inherit', env: { ...process.env, TEMPORAL_TEST_ADDRESS: server.address } },
     );
-    const code = await new Promise<number>((resolve) => child.once('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
-    process.stdout.write(`tests finished in ${Math.round((Date.now() - started) / 1000)} s with exit code ${code}\n`);
+    const code = await new Promise<number>((resolve) =>
+      child.once('exit', (c, s) => resolve(c ?? (s ? 1 : 0))),
+    );
+    process.stdout.write(
+      `tests finished in ${Math.round((Date.now() - started) / 1000)} s with exit code ${code}\n`,
+    );
     return code;
   } finally {
     await server.stop();

@@ -30,7 +30,12 @@ async function setup(options: Parameters<typeof createTestStack>[0] = {}): Promi
 void describe('transient failures', () => {
   void it('retries UNAVAILABLE twice, shows the failure while retrying, then succeeds', async () => {
     const s = await setup();
-    s.emulator.injectFault({ method: 'Revoke', code: Code.UNAVAILABLE, message: 'backend overloaded', times: 2 });
+    s.emulator.injectFault({
+      method: 'Revoke',
+      code: Code.UNAVAILABLE,
+      message: 'backend overloaded',
+      times: 2,
+    });
     const started = await s.client.revoke(
       { provider: 'yandex-cloud', refreshTokenId: 'rt-1' },
       { timing: { ...fastTiming, retryInitialInterval: '1s' } },
@@ -60,19 +65,30 @@ void describe('transient failures', () => {
 void describe('cancellation', () => {
   void it('cancelling while polling asks the provider to cancel and ends CANCELLED', async () => {
     const s = await setup({ pollsUntilDone: 10_000 });
-    const started = await s.client.revoke({ provider: 'yandex-cloud', refreshTokenId: 'rt-1' }, { timing: fastTiming });
+    const started = await s.client.revoke(
+      { provider: 'yandex-cloud', refreshTokenId: 'rt-1' },
+      { timing: fastTiming },
+    );
     while (s.emulator.callsOf('Get').length < 2) await delay(50);
     await s.client.cancel(started.id);
     const op = await s.client.wait(started.id, { timeout: 30_000 });
     assert.equal(op.done, true);
     assert.equal(op.error?.code, Code.CANCELLED);
     assert.equal(s.emulator.callsOf('Cancel').length, 1);
-    const providerOp = s.emulator.operation(s.emulator.callsOf('Cancel')[0]?.request
-      ? (s.emulator.callsOf('Cancel')[0]?.request as { operationId: string }).operationId
-      : '');
+    const providerOp = s.emulator.operation(
+      s.emulator.callsOf('Cancel')[0]?.request
+        ? (s.emulator.callsOf('Cancel')[0]?.request as { operationId: string }).operationId
+        : '',
+    );
     assert.equal(providerOp?.cancelled, true);
     assert.equal((await s.temporal.workflow.getHandle(started.id).describe()).status.name, 'CANCELLED');
-    assert.deepEqual(s.emulator.activeTokens().map((t) => t.id).sort(), ['rt-1', 'rt-2']);
+    assert.deepEqual(
+      s.emulator
+        .activeTokens()
+        .map((t) => t.id)
+        .sort(),
+      ['rt-1', 'rt-2'],
+    );
     recordHistory('revoke-cancelled', await fetchHistory(s.temporal, started.id));
   });
 
@@ -96,15 +112,31 @@ void describe('invalid requests', () => {
       request: { provider: 'yandex-cloud', refreshTokenId: 'rt-1', refreshToken: 'x'.repeat(20) },
       field: /request\.refreshToken: only one of/,
     },
-    { name: 'unknown provider', request: { provider: 'nope', token: 'x' }, field: /request\.provider: unknown or missing provider/ },
-    { name: 'empty string', request: { provider: 'yandex-cloud', refreshTokenId: '' }, field: /request\.refreshTokenId: must not be empty/ },
+    {
+      name: 'unknown provider',
+      request: { provider: 'nope', token: 'x' },
+      field: /request\.provider: unknown or missing provider/,
+    },
+    {
+      name: 'empty string',
+      request: { provider: 'yandex-cloud', refreshTokenId: '' },
+      field: /request\.refreshTokenId: must not be empty/,
+    },
     {
       name: 'oversize field',
       request: { provider: 'yandex-cloud', revokeFilter: { clientId: 'c'.repeat(51) } },
       field: /request\.revokeFilter\.clientId: must be at most 50 characters/,
     },
-    { name: 'unknown field', request: { provider: 'yandex-cloud', refreshTokenID: 'rt-1' }, field: /request: unknown field\(s\) refreshTokenID/ },
-    { name: 'wrong type', request: { provider: 'yandex-cloud', refreshTokenId: 42 }, field: /request\.refreshTokenId: expected string/ },
+    {
+      name: 'unknown field',
+      request: { provider: 'yandex-cloud', refreshTokenID: 'rt-1' },
+      field: /request: unknown field\(s\) refreshTokenID/,
+    },
+    {
+      name: 'wrong type',
+      request: { provider: 'yandex-cloud', refreshTokenId: 42 },
+      field: /request\.refreshTokenId: expected string/,
+    },
   ];
 
   for (const c of invalid) {
@@ -139,7 +171,10 @@ void describe('invalid requests', () => {
   void it('a description that quotes the token is refused', async () => {
     const s = await setup();
     await assert.rejects(
-      s.client.revoke({ provider: 'yandex-cloud', refreshToken: secretToken }, { description: `revoke ${secretToken}` }),
+      s.client.revoke(
+        { provider: 'yandex-cloud', refreshToken: secretToken },
+        { description: `revoke ${secretToken}` },
+      ),
       /description: must not contain the token being revoked/,
     );
   });
@@ -148,7 +183,10 @@ void describe('invalid requests', () => {
 void describe('wait and get', () => {
   void it('wait with a short timeout on a slow operation rejects with an Error', async () => {
     const s = await setup({ pollsUntilDone: 10_000 });
-    const started = await s.client.revoke({ provider: 'yandex-cloud', refreshTokenId: 'rt-1' }, { timing: fastTiming });
+    const started = await s.client.revoke(
+      { provider: 'yandex-cloud', refreshTokenId: 'rt-1' },
+      { timing: fastTiming },
+    );
     await assert.rejects(s.client.wait(started.id, { timeout: 300 }), (err: unknown) => {
       assert.ok(err instanceof Error);
       assert.ok(err instanceof OperationWaitTimeoutError);
@@ -163,10 +201,16 @@ void describe('wait and get', () => {
 
   void it('get answers for closed operations with the worker stopped, and for running ones', async () => {
     const s = await setup({ pollsUntilDone: 1 });
-    const ok = await s.client.revoke({ provider: 'yandex-cloud', refreshTokenId: 'rt-1' }, { timing: fastTiming });
+    const ok = await s.client.revoke(
+      { provider: 'yandex-cloud', refreshTokenId: 'rt-1' },
+      { timing: fastTiming },
+    );
     await s.client.wait(ok.id, { timeout: 30_000 });
     s.emulator.injectFault({ method: 'Revoke', code: Code.NOT_FOUND, message: 'no such token' });
-    const failed = await s.client.revoke({ provider: 'yandex-cloud', refreshTokenId: 'rt-9' }, { timing: fastTiming });
+    const failed = await s.client.revoke(
+      { provider: 'yandex-cloud', refreshTokenId: 'rt-9' },
+      { timing: fastTiming },
+    );
     await s.client.wait(failed.id, { timeout: 30_000 });
     await s.stopWorker();
 
@@ -179,7 +223,10 @@ void describe('wait and get', () => {
     assert.equal(err.metadata.provider, 'yandex-cloud');
 
     // A running operation with no worker: answered from the server's record, not done.
-    const pending = await s.client.revoke({ provider: 'yandex-cloud', refreshTokenId: 'rt-2' }, { description: 'pending' });
+    const pending = await s.client.revoke(
+      { provider: 'yandex-cloud', refreshTokenId: 'rt-2' },
+      { description: 'pending' },
+    );
     const got = await s.client.get(pending.id);
     assert.equal(got.done, false);
     assert.equal(got.description, 'pending');
@@ -187,11 +234,20 @@ void describe('wait and get', () => {
 
   void it('a repeated revoke with the same requestId returns the same operation', async () => {
     const s = await setup({ pollsUntilDone: 1 });
-    const a = await s.client.revoke({ provider: 'yandex-cloud', refreshTokenId: 'rt-1' }, { requestId: 'req-42', timing: fastTiming });
-    const b = await s.client.revoke({ provider: 'yandex-cloud', refreshTokenId: 'rt-1' }, { requestId: 'req-42', timing: fastTiming });
+    const a = await s.client.revoke(
+      { provider: 'yandex-cloud', refreshTokenId: 'rt-1' },
+      { requestId: 'req-42', timing: fastTiming },
+    );
+    const b = await s.client.revoke(
+      { provider: 'yandex-cloud', refreshTokenId: 'rt-1' },
+      { requestId: 'req-42', timing: fastTiming },
+    );
     assert.equal(a.id, b.id);
     await s.client.wait(a.id, { timeout: 30_000 });
-    const c = await s.client.revoke({ provider: 'yandex-cloud', refreshTokenId: 'rt-1' }, { requestId: 'req-42', timing: fastTiming });
+    const c = await s.client.revoke(
+      { provider: 'yandex-cloud', refreshTokenId: 'rt-1' },
+      { requestId: 'req-42', timing: fastTiming },
+    );
     assert.equal(c.id, a.id);
     assert.equal(c.done, true);
     assert.equal(s.emulator.callsOf('Revoke').length, 1);
@@ -203,7 +259,11 @@ void describe('secrets', () => {
   void it('the plaintext refresh token appears nowhere in the workflow history', async () => {
     const s = await setup({ pollsUntilDone: 2 });
     // A provider that echoes the token in its error text: the engine must scrub it.
-    s.emulator.injectFault({ method: 'Revoke', code: Code.UNAVAILABLE, message: `cannot revoke ${secretToken} now` });
+    s.emulator.injectFault({
+      method: 'Revoke',
+      code: Code.UNAVAILABLE,
+      message: `cannot revoke ${secretToken} now`,
+    });
     const started = await s.client.revoke(
       { provider: 'yandex-cloud', refreshToken: secretToken },
       { timing: fastTiming, createdBy: 'secops@example.com' },

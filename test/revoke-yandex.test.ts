@@ -8,10 +8,34 @@ import { fastTiming, fetchHistory, recordHistory } from './helpers/history';
 
 const subject = 'emulator-subject';
 const seed = [
-  { id: 'rt-a1', token: 'secret-token-a1-xxxxxxxx', subjectId: subject, clientId: 'client-a', clientInstanceInfo: 'laptop' },
-  { id: 'rt-a2', token: 'secret-token-a2-xxxxxxxx', subjectId: subject, clientId: 'client-a', clientInstanceInfo: 'phone' },
-  { id: 'rt-b1', token: 'secret-token-b1-xxxxxxxx', subjectId: subject, clientId: 'client-b', clientInstanceInfo: 'laptop' },
-  { id: 'rt-o1', token: 'secret-token-o1-xxxxxxxx', subjectId: 'other-subject', clientId: 'client-a', clientInstanceInfo: 'laptop' },
+  {
+    id: 'rt-a1',
+    token: 'secret-token-a1-xxxxxxxx',
+    subjectId: subject,
+    clientId: 'client-a',
+    clientInstanceInfo: 'laptop',
+  },
+  {
+    id: 'rt-a2',
+    token: 'secret-token-a2-xxxxxxxx',
+    subjectId: subject,
+    clientId: 'client-a',
+    clientInstanceInfo: 'phone',
+  },
+  {
+    id: 'rt-b1',
+    token: 'secret-token-b1-xxxxxxxx',
+    subjectId: subject,
+    clientId: 'client-b',
+    clientInstanceInfo: 'laptop',
+  },
+  {
+    id: 'rt-o1',
+    token: 'secret-token-o1-xxxxxxxx',
+    subjectId: 'other-subject',
+    clientId: 'client-a',
+    clientInstanceInfo: 'laptop',
+  },
 ];
 
 let stack: TestStack | undefined;
@@ -30,13 +54,21 @@ async function setup(options: Parameters<typeof createTestStack>[0] = {}): Promi
   return stack;
 }
 
-const active = (s: TestStack) => s.emulator.activeTokens().map((t) => t.id).sort();
+const active = (s: TestStack) =>
+  s.emulator
+    .activeTokens()
+    .map((t) => t.id)
+    .sort();
 
 void describe('revokeTokens at yandex-cloud: each revoke mode', () => {
   const cases: Array<{ name: string; request: Record<string, unknown>; revoked: string[] }> = [
     { name: 'by id', request: { refreshTokenId: 'rt-a1' }, revoked: ['rt-a1'] },
     { name: 'by token value', request: { refreshToken: 'secret-token-a2-xxxxxxxx' }, revoked: ['rt-a2'] },
-    { name: 'by filter, one field', request: { revokeFilter: { clientId: 'client-a' } }, revoked: ['rt-a1', 'rt-a2'] },
+    {
+      name: 'by filter, one field',
+      request: { revokeFilter: { clientId: 'client-a' } },
+      revoked: ['rt-a1', 'rt-a2'],
+    },
     {
       name: 'by filter, two fields',
       request: { revokeFilter: { clientId: 'client-a', clientInstanceInfo: 'laptop' } },
@@ -52,7 +84,10 @@ void describe('revokeTokens at yandex-cloud: each revoke mode', () => {
   for (const c of cases) {
     void it(c.name, async () => {
       const s = await setup({ pollsUntilDone: 1 });
-      const started = await s.client.revoke({ provider: 'yandex-cloud', ...c.request }, { timing: fastTiming });
+      const started = await s.client.revoke(
+        { provider: 'yandex-cloud', ...c.request },
+        { timing: fastTiming },
+      );
       assert.equal(started.done, false);
       const op = await s.client.wait(started.id, { timeout: 30_000 });
       assert.equal(op.done, true);
@@ -60,7 +95,10 @@ void describe('revokeTokens at yandex-cloud: each revoke mode', () => {
       assert.deepEqual([...(op.response?.refreshTokenIds ?? [])].sort(), c.revoked);
       assert.equal(op.response?.revokedCount, c.revoked.length);
       const all = ['rt-a1', 'rt-a2', 'rt-b1', 'rt-o1'];
-      assert.deepEqual(active(s), all.filter((id) => !c.revoked.includes(id)));
+      assert.deepEqual(
+        active(s),
+        all.filter((id) => !c.revoked.includes(id)),
+      );
       assert.equal(s.emulator.callsOf('Revoke').length, 1);
       recordHistory(`revoke-${c.name.replace(/[^a-z0-9]+/gi, '-')}`, await fetchHistory(s.temporal, op.id));
     });
@@ -71,7 +109,10 @@ void describe('revokeTokens at yandex-cloud: provider operations', () => {
   void it('polls a provider operation that needs N polls on a capped doubling schedule', async () => {
     const polls = 5;
     const s = await setup({ pollsUntilDone: polls });
-    const started = await s.client.revoke({ provider: 'yandex-cloud', refreshTokenId: 'rt-a1' }, { timing: fastTiming });
+    const started = await s.client.revoke(
+      { provider: 'yandex-cloud', refreshTokenId: 'rt-a1' },
+      { timing: fastTiming },
+    );
     const op = await s.client.wait(started.id, { timeout: 30_000 });
     assert.equal(op.done, true);
     assert.deepEqual(op.response?.refreshTokenIds, ['rt-a1']);
@@ -81,8 +122,11 @@ void describe('revokeTokens at yandex-cloud: provider operations', () => {
     const history = await fetchHistory(s.temporal, op.id);
     const timers = (history.events ?? [])
       .filter((e) => e.timerStartedEventAttributes)
-      .map((e) => Number(e.timerStartedEventAttributes?.startToFireTimeout?.seconds ?? 0) * 1000 +
-        Math.round((e.timerStartedEventAttributes?.startToFireTimeout?.nanos ?? 0) / 1e6));
+      .map(
+        (e) =>
+          Number(e.timerStartedEventAttributes?.startToFireTimeout?.seconds ?? 0) * 1000 +
+          Math.round((e.timerStartedEventAttributes?.startToFireTimeout?.nanos ?? 0) / 1e6),
+      );
     // The first timer is the operation deadline (1 h).
     assert.equal(timers[0], 3_600_000);
     assert.deepEqual(timers.slice(1), [100, 200, 400, 400, 400]);
@@ -90,8 +134,14 @@ void describe('revokeTokens at yandex-cloud: provider operations', () => {
   });
 
   void it('ends failed with the provider code when the provider operation fails', async () => {
-    const s = await setup({ pollsUntilDone: 2, operationError: { code: Code.FAILED_PRECONDITION, message: 'token is locked' } });
-    const started = await s.client.revoke({ provider: 'yandex-cloud', refreshTokenId: 'rt-a1' }, { timing: fastTiming });
+    const s = await setup({
+      pollsUntilDone: 2,
+      operationError: { code: Code.FAILED_PRECONDITION, message: 'token is locked' },
+    });
+    const started = await s.client.revoke(
+      { provider: 'yandex-cloud', refreshTokenId: 'rt-a1' },
+      { timing: fastTiming },
+    );
     const op = await s.client.wait(started.id, { timeout: 30_000 });
     assert.equal(op.done, true);
     assert.equal(op.response, undefined);
@@ -112,7 +162,10 @@ void describe('revokeTokens at yandex-cloud: provider operations', () => {
   void it('fails at once on PERMISSION_DENIED with exactly one provider call', async () => {
     const s = await setup();
     s.emulator.injectFault({ method: 'Revoke', code: Code.PERMISSION_DENIED, message: 'not allowed' });
-    const started = await s.client.revoke({ provider: 'yandex-cloud', refreshTokenId: 'rt-a1' }, { timing: fastTiming });
+    const started = await s.client.revoke(
+      { provider: 'yandex-cloud', refreshTokenId: 'rt-a1' },
+      { timing: fastTiming },
+    );
     const op = await s.client.wait(started.id, { timeout: 30_000 });
     assert.equal(op.error?.code, Code.PERMISSION_DENIED);
     assert.equal(s.emulator.callsOf('Revoke').length, 1);

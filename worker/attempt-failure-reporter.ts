@@ -1,6 +1,11 @@
 import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptors, Next } from '@temporalio/worker';
+import type {
+  ActivityExecuteInput,
+  ActivityInboundCallsInterceptor,
+  ActivityInterceptors,
+  Next,
+} from '@temporalio/worker';
 import { Code, SignalNames, type Status } from '../api';
 
 function retryableStatus(err: unknown): Status | undefined {
@@ -23,7 +28,10 @@ function retryableStatus(err: unknown): Status | undefined {
 class AttemptFailureReporter implements ActivityInboundCallsInterceptor {
   constructor(private readonly ctx: Context) {}
 
-  async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
+  async execute(
+    input: ActivityExecuteInput,
+    next: Next<ActivityInboundCallsInterceptor, 'execute'>,
+  ): Promise<unknown> {
     try {
       return await next(input);
     } catch (err) {

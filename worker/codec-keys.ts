@@ -12,7 +12,8 @@ const keyFile = z.strictObject({
 
 function decodeKey(variable: string, id: string, b64: string): Buffer {
   const key = Buffer.from(b64, 'base64');
-  if (key.length !== 32) throw new ConfigError(variable, `key "${id}" must be 32 bytes of base64 (got ${key.length} bytes)`);
+  if (key.length !== 32)
+    throw new ConfigError(variable, `key "${id}" must be 32 bytes of base64 (got ${key.length} bytes)`);
   return key;
 }
 
@@ -28,15 +29,21 @@ export function loadCodecKeyring(env: NodeJS.ProcessEnv = process.env): CodecKey
     try {
       parsed = keyFile.parse(JSON.parse(readFileSync(env.REVOCATION_CODEC_KEY_FILE, 'utf8')));
     } catch (cause) {
-      throw new ConfigError(variable, `cannot read a key ring from ${env.REVOCATION_CODEC_KEY_FILE}`, { cause });
+      throw new ConfigError(variable, `cannot read a key ring from ${env.REVOCATION_CODEC_KEY_FILE}`, {
+        cause,
+      });
     }
     const keys = new Map(Object.entries(parsed.keys).map(([id, b64]) => [id, decodeKey(variable, id, b64)]));
-    if (!keys.has(parsed.currentKeyId)) throw new ConfigError(variable, `currentKeyId "${parsed.currentKeyId}" has no key`);
+    if (!keys.has(parsed.currentKeyId))
+      throw new ConfigError(variable, `currentKeyId "${parsed.currentKeyId}" has no key`);
     return { currentKeyId: parsed.currentKeyId, keys };
   }
   if (env.REVOCATION_CODEC_KEY) {
     const id = env.REVOCATION_CODEC_KEY_ID || 'default';
-    return { currentKeyId: id, keys: new Map([[id, decodeKey('REVOCATION_CODEC_KEY', id, env.REVOCATION_CODEC_KEY)]]) };
+    return {
+      currentKeyId: id,
+      keys: new Map([[id, decodeKey('REVOCATION_CODEC_KEY', id, env.REVOCATION_CODEC_KEY)]]),
+    };
   }
   throw new ConfigError(
     'REVOCATION_CODEC_KEY_FILE',

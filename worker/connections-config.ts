@@ -38,7 +38,9 @@ export function loadConnectionsConfig(env: NodeJS.ProcessEnv = process.env): Con
   const variable = env.REVOCATION_CONNECTIONS_FILE ? 'REVOCATION_CONNECTIONS_FILE' : 'REVOCATION_CONNECTIONS';
   let text: string | undefined;
   try {
-    text = env.REVOCATION_CONNECTIONS_FILE ? readFileSync(env.REVOCATION_CONNECTIONS_FILE, 'utf8') : env.REVOCATION_CONNECTIONS;
+    text = env.REVOCATION_CONNECTIONS_FILE
+      ? readFileSync(env.REVOCATION_CONNECTIONS_FILE, 'utf8')
+      : env.REVOCATION_CONNECTIONS;
   } catch (cause) {
     throw new ConfigError(variable, `cannot read ${env.REVOCATION_CONNECTIONS_FILE}`, { cause });
   }
@@ -70,11 +72,23 @@ function yandexCredentials(name: string, c: YandexConnectionConfig): YandexCrede
   if (c.iamTokenFile) return { iamToken: readFile(`yandex-cloud.${name}.iamTokenFile`, c.iamTokenFile) };
   if (c.oauthToken) return { oauthToken: c.oauthToken };
   const field = `yandex-cloud.${name}.serviceAccountKeyFile`;
-  const key = JSON.parse(readFile(field, c.serviceAccountKeyFile as string)) as Record<string, string | undefined>;
+  const key = JSON.parse(readFile(field, c.serviceAccountKeyFile as string)) as Record<
+    string,
+    string | undefined
+  >;
   if (!key.id || !key.service_account_id || !key.private_key) {
-    throw new ConfigError(field, 'must be a Yandex authorized key with id, service_account_id and private_key');
+    throw new ConfigError(
+      field,
+      'must be a Yandex authorized key with id, service_account_id and private_key',
+    );
   }
-  return { serviceAccountJson: { serviceAccountId: key.service_account_id, accessKeyId: key.id, privateKey: key.private_key } };
+  return {
+    serviceAccountJson: {
+      serviceAccountId: key.service_account_id,
+      accessKeyId: key.id,
+      privateKey: key.private_key,
+    },
+  };
 }
 
 /** Adapters are built on first use, so a connection that is never used never touches its files. */
@@ -90,7 +104,9 @@ export function buildConnectionRegistry(config: ConnectionsConfig): ConnectionRe
           credentials: yandexCredentials(name, c),
           endpoint: c.endpoint,
           operationEndpoint: c.operationEndpoint,
-          rootCerts: c.rootCertFile ? Buffer.from(readFile(`yandex-cloud.${name}.rootCertFile`, c.rootCertFile)) : undefined,
+          rootCerts: c.rootCertFile
+            ? Buffer.from(readFile(`yandex-cloud.${name}.rootCertFile`, c.rootCertFile))
+            : undefined,
           callTimeoutMs: c.callTimeoutMs,
         });
         yandex.set(name, adapter);

@@ -8,7 +8,10 @@ export const workflowsPath = require.resolve('../workflows');
 
 /** Bundle once and reuse: webpack takes seconds. */
 export function bundleWorkflows(): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
+  return bundleWorkflowCode({
+    workflowsPath,
+    logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} },
+  });
 }
 
 export interface RevocationWorkerOptions {

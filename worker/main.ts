@@ -1,4 +1,4 @@
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { DEFAULT_TASK_QUEUE } from '../api';
 import { loadCodecKeyring } from './codec-keys';
 import { buildConnectionRegistry, loadConnectionsConfig } from './connections-config';
@@ -11,13 +11,24 @@ import { temporalTarget } from './temporal-connection';
  */
 async function main(): Promise<void> {
   const env = process.env;
+  const level = (env.REVOCATION_LOG_LEVEL || 'WARN').toUpperCase();
+  if (!['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'].includes(level)) {
+    throw new Error(`REVOCATION_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR; got "${level}"`);
+  }
+  Runtime.install({ logger: new DefaultLogger(level as LogLevel) });
   const keyring = loadCodecKeyring(env);
   const connections = buildConnectionRegistry(loadConnectionsConfig(env));
   const target = temporalTarget(env);
   const taskQueue = env.REVOCATION_TASK_QUEUE || DEFAULT_TASK_QUEUE;
   const connection = await NativeConnection.connect(target.connectionOptions);
   try {
-    const worker = await createRevocationWorker({ connection, namespace: target.namespace, taskQueue, connections, keyring });
+    const worker = await createRevocationWorker({
+      connection,
+      namespace: target.namespace,
+      taskQueue,
+      connections,
+      keyring,
+    });
     process.stdout.write(
       `worker ready: task queue ${taskQueue}, namespace ${target.namespace}, yandex-cloud connections: ${
         connections.names('yandex-cloud').join(', ') || 'none'

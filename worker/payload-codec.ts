@@ -59,17 +59,23 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       const keyIdBytes = payload.metadata?.[KEY_ID];
       const keyId = keyIdBytes ? Buffer.from(keyIdBytes).toString() : '';
       const key = this.keyring.keys.get(keyId);
-      if (!key) throw new PayloadDecryptionError(`no codec key "${keyId}" configured to decrypt this payload`, keyId);
+      if (!key)
+        throw new PayloadDecryptionError(`no codec key "${keyId}" configured to decrypt this payload`, keyId);
       const data = Buffer.from(payload.data ?? new Uint8Array());
       const iv = data.subarray(0, IV_BYTES);
       const tag = data.subarray(data.length - TAG_BYTES);
       const decipher = createDecipheriv('aes-256-gcm', key, iv);
       decipher.setAuthTag(tag);
       try {
-        const plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+        const plain = Buffer.concat([
+          decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)),
+          decipher.final(),
+        ]);
         return temporal.api.common.v1.Payload.decode(plain);
       } catch (cause) {
-        throw new PayloadDecryptionError(`payload failed authentication with codec key "${keyId}"`, keyId, { cause });
+        throw new PayloadDecryptionError(`payload failed authentication with codec key "${keyId}"`, keyId, {
+          cause,
+        });
       }
     });
   }

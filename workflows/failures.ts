@@ -26,7 +26,11 @@ export function statusOf(err: unknown): Status {
       return { code, message: cause.message, details: [] };
     }
     if (cause instanceof TimeoutFailure) {
-      return { code: C.DEADLINE_EXCEEDED, message: `provider call timed out (${cause.timeoutType})`, details: [] };
+      return {
+        code: C.DEADLINE_EXCEEDED,
+        message: `provider call timed out (${cause.timeoutType})`,
+        details: [],
+      };
     }
     return { code: C.UNKNOWN, message: cause?.message ?? err.message, details: [] };
   }

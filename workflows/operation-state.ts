@@ -79,7 +79,8 @@ export class OperationState {
       `provider calls: ${md.attempts}, polls: ${md.polls}`,
     ];
     if (md.providerOperationId) lines.push(`provider operation: ${md.providerOperationId}`);
-    if (this.op.error) lines.push(`${this.op.done ? 'error' : 'last failure (retrying)'}: ${this.op.error.message}`);
+    if (this.op.error)
+      lines.push(`${this.op.done ? 'error' : 'last failure (retrying)'}: ${this.op.error.message}`);
     setCurrentDetails(lines.join('\n\n'));
   }
 }

@@ -1,4 +1,9 @@
-import type { YandexCloudAdapter, YandexOperationSnapshot, YandexRefreshTokenInfo, YandexRevokeTarget } from './adapter';
+import type {
+  YandexCloudAdapter,
+  YandexOperationSnapshot,
+  YandexRefreshTokenInfo,
+  YandexRevokeTarget,
+} from './adapter';
 import type { ConnectionRegistry } from '../connection-registry';
 import { connectionNotConfigured } from '../provider-failure';
 import { yandexFailure } from './errors';
@@ -54,7 +59,9 @@ export function createYandexCloudActivities(registry: ConnectionRegistry) {
     },
     /** OperationService.Cancel, best effort from the workflow's point of view. */
     async yandexCancelOperation(input: YandexOperationInput): Promise<YandexOperationSnapshot> {
-      return call(input.connection, 'OperationService.Cancel', [], (a) => a.cancelOperation(input.operationId));
+      return call(input.connection, 'OperationService.Cancel', [], (a) =>
+        a.cancelOperation(input.operationId),
+      );
     },
     /** RefreshTokenService.List, one page. */
     async yandexListRefreshTokens(

@@ -4,8 +4,12 @@ import { operationService } from '@yandex-cloud/nodejs-sdk/operation';
 import { codeFromGrpcStatus } from '../../api';
 import type { Status } from '../../api';
 
-const { RevokeRefreshTokenMetadata, RevokeRefreshTokenResponse, RevokeRefreshTokenRequest, ListRefreshTokensRequest } =
-  refreshTokenService;
+const {
+  RevokeRefreshTokenMetadata,
+  RevokeRefreshTokenResponse,
+  RevokeRefreshTokenRequest,
+  ListRefreshTokensRequest,
+} = refreshTokenService;
 
 export type YandexCredentials =
   | { iamToken: string }

@@ -25,8 +25,15 @@ interface ProviderTraits<R extends RevocationRequest> {
   subject(r: R): string | undefined;
 }
 
-export const providerTraits: { [P in ProviderKey]: ProviderTraits<Extract<RevocationRequest, { provider: P }>> } = {
-  'yandex-cloud': { title: 'Yandex Cloud IAM', target: yandexTarget, secrets: yandexSecrets, subject: yandexSubject },
+export const providerTraits: {
+  [P in ProviderKey]: ProviderTraits<Extract<RevocationRequest, { provider: P }>>;
+} = {
+  'yandex-cloud': {
+    title: 'Yandex Cloud IAM',
+    target: yandexTarget,
+    secrets: yandexSecrets,
+    subject: yandexSubject,
+  },
 };
 
 export const providerKeys = Object.keys(providerTraits) as ProviderKey[];

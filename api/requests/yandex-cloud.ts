@@ -3,7 +3,13 @@ import { fingerprint } from '../fingerprint';
 import { boundedString, connectionName } from './common';
 
 /** Limits from yandex.cloud.iam.v1 refresh_token_service.proto. */
-export const yandexLimits = { refreshTokenId: 50, refreshToken: 1000, clientId: 50, subjectId: 50, clientInstanceInfo: 1000 };
+export const yandexLimits = {
+  refreshTokenId: 50,
+  refreshToken: 1000,
+  clientId: 50,
+  subjectId: 50,
+  clientInstanceInfo: 1000,
+};
 
 const revokeFilter = z
   .strictObject({
@@ -11,9 +17,13 @@ const revokeFilter = z
     subjectId: boundedString(yandexLimits.subjectId).optional(),
     clientInstanceInfo: boundedString(yandexLimits.clientInstanceInfo).optional(),
   })
-  .refine((f) => f.clientId !== undefined || f.subjectId !== undefined || f.clientInstanceInfo !== undefined, {
-    message: 'must set at least one of clientId, subjectId, clientInstanceInfo (omit revokeFilter to revoke all tokens of the caller)',
-  });
+  .refine(
+    (f) => f.clientId !== undefined || f.subjectId !== undefined || f.clientInstanceInfo !== undefined,
+    {
+      message:
+        'must set at least one of clientId, subjectId, clientInstanceInfo (omit revokeFilter to revoke all tokens of the caller)',
+    },
+  );
 
 /**
  * Yandex Cloud IAM `RefreshTokenService.Revoke`: at most one of `refreshTokenId`, `refreshToken`,
@@ -28,7 +38,9 @@ export const yandexCloudRequest = z
     revokeFilter: revokeFilter.optional(),
   })
   .superRefine((r, ctx) => {
-    const set = (['refreshTokenId', 'refreshToken', 'revokeFilter'] as const).filter((k) => r[k] !== undefined);
+    const set = (['refreshTokenId', 'refreshToken', 'revokeFilter'] as const).filter(
+      (k) => r[k] !== undefined,
+    );
     if (set.length > 1) {
       ctx.addIssue({
         code: 'custom',

@@ -3,7 +3,11 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 
-export const fastTiming = { pollInitialInterval: '100ms', pollMaxInterval: '400ms', retryInitialInterval: '100ms' } as const;
+export const fastTiming = {
+  pollInitialInterval: '100ms',
+  pollMaxInterval: '400ms',
+  retryInitialInterval: '100ms',
+} as const;
 
 /** The history of an operation as the server stores it. */
 export async function fetchHistory(client: Client, id: string): Promise<temporal.api.history.v1.IHistory> {

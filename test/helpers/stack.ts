@@ -1,10 +1,20 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundle } from '@temporalio/worker';
-import { startYandexEmulator, type YandexEmulator, type YandexEmulatorOptions } from '../../emulators/yandex-cloud';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  type Worker,
+  type WorkflowBundle,
+} from '@temporalio/worker';
+import {
+  startYandexEmulator,
+  type YandexEmulator,
+  type YandexEmulatorOptions,
+} from '../../emulators/yandex-cloud';
 import { RevocationClient } from '../../client/revocation-client';
 import { buildConnectionRegistry, type ConnectionsConfig } from '../../worker/connections-config';
 import { bundleWorkflows, createRevocationWorker } from '../../worker/create-worker';
@@ -18,8 +28,15 @@ let bundle: Promise<WorkflowBundle> | undefined;
 /** Bundled once per test file: webpack takes seconds. */
 export const sharedBundle = (): Promise<WorkflowBundle> => (bundle ??= bundleWorkflows());
 
+/**
+ * A fixed, test-only key: the committed histories under test/histories are encrypted with it and
+ * the replay test decodes them with it. It protects nothing but test tokens.
+ */
 export function testKeyring(): CodecKeyring {
-  return { currentKeyId: 'test', keys: new Map([['test', randomBytes(32)]]) };
+  return {
+    currentKeyId: 'test',
+    keys: new Map([['test', createHash('sha256').update('token-revocation test key').digest()]]),
+  };
 }
 
 /** Writes a connections config pointing `yandex-cloud/default` at the emulator; returns its path. */

@@ -4,7 +4,10 @@ import { revokeAtYandexCloud } from './yandex-cloud';
 
 export * from './types';
 
-type Step<P extends ProviderKey> = (r: Extract<RevocationRequest, { provider: P }>, ctx: ProviderContext) => Promise<ProviderResult>;
+type Step<P extends ProviderKey> = (
+  r: Extract<RevocationRequest, { provider: P }>,
+  ctx: ProviderContext,
+) => Promise<ProviderResult>;
 
 /** One orchestration step per provider; a new provider adds a row. */
 const steps: { [P in ProviderKey]: Step<P> } = {

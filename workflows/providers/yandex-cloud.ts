@@ -15,7 +15,10 @@ function revokeTarget(r: YandexCloudRequest): YandexRevokeTarget {
  * Revoke, then poll the provider's operation on durable timers (capped doubling backoff) until it
  * is done. A cancellation while the provider operation runs asks the provider to cancel it too.
  */
-export async function revokeAtYandexCloud(r: YandexCloudRequest, ctx: ProviderContext): Promise<ProviderResult> {
+export async function revokeAtYandexCloud(
+  r: YandexCloudRequest,
+  ctx: ProviderContext,
+): Promise<ProviderResult> {
   const { state, timing } = ctx;
   const acts = proxyActivities<Activities>({
     startToCloseTimeout: '30s',
@@ -35,9 +38,10 @@ export async function revokeAtYandexCloud(r: YandexCloudRequest, ctx: ProviderCo
     });
 
   state.phase('REVOKING');
-  let op = await acts.yandexRevokeRefreshTokens.executeWithOptions({ summary: 'RefreshTokenService.Revoke' }, [
-    { connection: r.connection, target: revokeTarget(r) },
-  ]);
+  let op = await acts.yandexRevokeRefreshTokens.executeWithOptions(
+    { summary: 'RefreshTokenService.Revoke' },
+    [{ connection: r.connection, target: revokeTarget(r) }],
+  );
   mirror(op);
 
   let interval = timing.pollInitialMs;
@@ -58,7 +62,9 @@ export async function revokeAtYandexCloud(r: YandexCloudRequest, ctx: ProviderCo
       const operationId = op.id;
       await CancellationScope.nonCancellable(() =>
         cancelActs.yandexCancelOperation
-          .executeWithOptions({ summary: 'OperationService.Cancel' }, [{ connection: r.connection, operationId }])
+          .executeWithOptions({ summary: 'OperationService.Cancel' }, [
+            { connection: r.connection, operationId },
+          ])
           .catch(() => undefined),
       );
     }

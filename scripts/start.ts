@@ -1,0 +1,169 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startYandexEmulator, type YandexEmulator } from '../emulators/yandex-cloud';
+import { ensureLocalKeyFile } from '../worker/codec-keys';
+import { startDevServer, type DevServer } from './dev-server';
+import { findTemporalCli } from './temporal-cli';
+
+const root = resolve(__dirname, '..');
+
+/** Demo refresh tokens the emulator holds at every start, so the printed command always works. */
+const demoTokens = [
+  { id: 'demo-rt-1', subjectId: 'emulator-subject', clientId: 'demo-client-a', clientInstanceInfo: 'laptop' },
+  { id: 'demo-rt-2', subjectId: 'emulator-subject', clientId: 'demo-client-a', clientInstanceInfo: 'phone' },
+  { id: 'demo-rt-3', subjectId: 'emulator-subject', clientId: 'demo-client-b', clientInstanceInfo: 'laptop' },
+];
+
+function portFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`${name} must be a TCP port, got "${raw}"`);
+  return port;
+}
+
+function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'worker', 'main.ts')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolvePromise, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      process.stdout.write(d);
+      out += d.toString();
+      if (out.includes('worker ready')) resolvePromise(child);
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited with code ${code} before it was ready`)));
+  });
+}
+
+function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolvePromise) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolvePromise();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * `npm start`: the embedded default. A Temporal dev server (SQLite under .data/, Web UI, search
+ * attributes), the provider emulators as connections unless real ones are configured, and a worker.
+ * With TEMPORAL_ADDRESS set, that server is used and none is started.
+ */
+async function main(): Promise<void> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const dataDir = resolve(env.REVOCATION_DATA_DIR || join(root, '.data'));
+  mkdirSync(dataDir, { recursive: true });
+  // Filled in as each part starts, so a Ctrl-C during start-up stops what is already running.
+  const running: { server?: DevServer; emulator?: YandexEmulator; worker?: ChildProcess } = {};
+  let stopping = false;
+
+  const shutdown = async (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${reason}: stopping worker, emulators and Temporal...\n`);
+    await stopChild(running.worker);
+    await running.emulator?.close();
+    await running.server?.stop();
+    process.stdout.write('stopped.\n');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  if (!env.REVOCATION_CODEC_KEY_FILE && !env.REVOCATION_CODEC_KEY) {
+    env.REVOCATION_CODEC_KEY_FILE = join(dataDir, 'codec-keys.json');
+    ensureLocalKeyFile(env.REVOCATION_CODEC_KEY_FILE);
+  }
+
+  if (env.TEMPORAL_ADDRESS) {
+    process.stdout.write(
+      `Using the Temporal server at ${env.TEMPORAL_ADDRESS} (TEMPORAL_ADDRESS); starting none.\n`,
+    );
+  } else {
+    const port = portFrom(env, 'TEMPORAL_DEV_PORT', 7233);
+    const uiPort = portFrom(env, 'TEMPORAL_UI_PORT', port + 1000);
+    const server = await startDevServer({
+      cli: findTemporalCli(),
+      port,
+      uiPort,
+      dbFile: join(dataDir, 'temporal.db'),
+      logLevel: 'error',
+    });
+    running.server = server;
+    env.TEMPORAL_ADDRESS = server.address;
+  }
+
+  if (!env.REVOCATION_CONNECTIONS_FILE && !env.REVOCATION_CONNECTIONS) {
+    const emulator = await startYandexEmulator({
+      port: portFrom(env, 'YANDEX_EMULATOR_PORT', 0),
+      tokens: demoTokens,
+      pollsUntilDone: 2,
+    });
+    running.emulator = emulator;
+    const rootCertFile = join(dataDir, 'yandex-emulator-ca.pem');
+    writeFileSync(rootCertFile, emulator.rootCert);
+    env.REVOCATION_CONNECTIONS_FILE = join(dataDir, 'emulator-connections.json');
+    writeFileSync(
+      env.REVOCATION_CONNECTIONS_FILE,
+      JSON.stringify(
+        {
+          'yandex-cloud': {
+            default: { endpoint: emulator.endpoint, iamToken: emulator.iamToken, rootCertFile },
+          },
+        },
+        null,
+        2,
+      ),
+    );
+    process.stdout.write(
+      `Yandex Cloud IAM emulator at ${emulator.endpoint} is connection yandex-cloud/default.\n`,
+    );
+  }
+
+  const worker = await startWorker(env);
+  running.worker = worker;
+  if (stopping) return;
+
+  const envPrefix = [
+    env.TEMPORAL_ADDRESS !== 'localhost:7233' && env.TEMPORAL_ADDRESS !== '127.0.0.1:7233'
+      ? `TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS}`
+      : '',
+    process.env.REVOCATION_CODEC_KEY_FILE || process.env.REVOCATION_CODEC_KEY
+      ? ''
+      : `REVOCATION_CODEC_KEY_FILE=${env.REVOCATION_CODEC_KEY_FILE}`,
+  ].filter(Boolean);
+  const command = [
+    ...envPrefix,
+    'npm run -s revoke -- yandex-cloud --refresh-token-id demo-rt-1 --wait',
+  ].join(' ');
+  process.stdout.write(
+    [
+      '',
+      'Token revocation engine is up.',
+      running.server?.uiUrl ? `  Temporal Web UI: ${running.server.uiUrl}` : '',
+      `  Temporal:        ${env.TEMPORAL_ADDRESS} (task queue ${env.REVOCATION_TASK_QUEUE || 'token-revocation'})`,
+      `  processes:       temporal ${running.server ? 'started' : 'external'}, worker pid ${worker.pid}`,
+      '',
+      'Trigger a revocation (in another terminal, from this directory):',
+      `  ${command}`,
+      '',
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+  worker.once('exit', (code) => void shutdown(`worker exited with code ${code}`));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`npm start failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

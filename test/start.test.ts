@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { RevocationClient } from '../client/revocation-client';
+import { freePort } from '../scripts/free-port';
+
+const root = join(__dirname, '..');
+
+interface Stack {
+  child: ChildProcess;
+  output: () => string;
+}
+
+/** `npm start` in its own process group, as a terminal runs it, so Ctrl-C reaches the whole group. */
+async function npmStart(env: NodeJS.ProcessEnv): Promise<Stack> {
+  const child = spawn('npm', ['start'], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const deadline = Date.now() + 120_000;
+  while (!out.includes('Press Ctrl-C to stop.')) {
+    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`npm start not up after 120 s:\n${out}`);
+    await delay(200);
+  }
+  return { child, output: () => out };
+}
+
+function groupProcesses(pgid: number): string[] {
+  const ps = spawnSync('ps', ['-eo', 'pgid=,pid=,args=']).stdout.toString();
+  return ps
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith(`${pgid} `));
+}
+
+async function ctrlC(stack: Stack): Promise<void> {
+  const pgid = stack.child.pid as number;
+  const exited = new Promise<void>((resolve) => stack.child.once('exit', () => resolve()));
+  process.kill(-pgid, 'SIGINT');
+  await exited;
+  // Children get the same SIGINT and the stack stops them too; give them a moment to be reaped.
+  for (let i = 0; i < 50 && groupProcesses(pgid).length > 0; i++) await delay(200);
+  assert.deepEqual(groupProcesses(pgid), [], 'no process of the stack is left');
+}
+
+void describe('npm start', () => {
+  const started: Stack[] = [];
+  after(() =>
+    started.forEach(
+      (s) => s.child.pid && groupProcesses(s.child.pid).length && process.kill(-s.child.pid, 'SIGKILL'),
+    ),
+  );
+
+  void it('brings the stack up, the printed command revokes, Ctrl-C stops everything, a restart keeps operations', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'revocation-start-'));
+    const port = await freePort();
+    const uiPort = await freePort();
+    const env = {
+      REVOCATION_DATA_DIR: dataDir,
+      TEMPORAL_DEV_PORT: String(port),
+      TEMPORAL_UI_PORT: String(uiPort),
+      TEMPORAL_ADDRESS: '',
+    };
+
+    const first = await npmStart(env);
+    started.push(first);
+    const out = first.output();
+    assert.match(out, new RegExp(`Temporal Web UI: http://127\\.0\\.0\\.1:${uiPort}`));
+    const ui = await fetch(`http://127.0.0.1:${uiPort}/`);
+    assert.equal(ui.status, 200);
+
+    const command = /Trigger a revocation.*\n\s+(.+)\n/.exec(out)?.[1];
+    assert.ok(command, `a command is printed:\n${out}`);
+    const run = spawnSync('sh', ['-c', command], {
+      cwd: root,
+      env: process.env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    assert.equal(run.status, 0, `the printed command succeeds:\n${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /demo-rt-1/);
+
+    const clientEnv = {
+      TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+      REVOCATION_CODEC_KEY_FILE: join(dataDir, 'codec-keys.json'),
+    };
+    let client = await RevocationClient.connect({ env: clientEnv });
+    let ids: string[] = [];
+    for (let i = 0; i < 50 && ids.length === 0; i++) {
+      ids = (await client.list({ provider: 'yandex-cloud', done: true })).operations.map((o) => o.id);
+      if (ids.length === 0) await delay(200);
+    }
+    assert.equal(ids.length, 1);
+    await client.close();
+
+    await ctrlC(first);
+
+    const second = await npmStart(env);
+    started.push(second);
+    client = await RevocationClient.connect({ env: clientEnv });
+    const listed = (await client.list({ provider: 'yandex-cloud' })).operations.map((o) => o.id);
+    assert.ok(listed.includes(ids[0] as string), 'the earlier operation is still listed after a restart');
+    const op = await client.get(ids[0] as string);
+    assert.equal(op.done, true);
+    assert.deepEqual(op.response?.refreshTokenIds, ['demo-rt-1']);
+    await client.close();
+    await ctrlC(second);
+  });
+});
