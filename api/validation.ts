@@ -16,8 +16,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 function toViolations(root: string, error: z.ZodError): FieldViolation[] {
   return error.issues.map((issue) => {
-    const path = issue.code === 'unrecognized_keys' ? issue.path : issue.path;
-    const field = [root, ...path.map(String)].filter((p) => p !== '').join('.');
+    const field = [root, ...issue.path.map(String)].filter((p) => p !== '').join('.');
     return { field: field || root, description: describeIssue(issue) };
   });
 }

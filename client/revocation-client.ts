@@ -7,7 +7,9 @@ import {
   WorkflowNotFoundError,
   type WorkflowHandle,
 } from '@temporalio/client';
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
+import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import {
   Code,
   DEFAULT_TASK_QUEUE,
@@ -201,14 +203,30 @@ export class RevocationClient {
       case 'FAILED': {
         const fromFailure = await this.operationFromFailure(handle);
         if (fromFailure) return fromFailure;
-        return this.synthesize(id, description, { code: Code.INTERNAL, message: 'operation failed', details: [] });
+        return this.synthesize(id, description, {
+          code: Code.INTERNAL,
+          message: 'operation failed',
+          details: [],
+        });
       }
       case 'CANCELLED':
-        return this.synthesize(id, description, { code: Code.CANCELLED, message: 'operation cancelled', details: [] });
+        return this.synthesize(id, description, {
+          code: Code.CANCELLED,
+          message: 'operation cancelled',
+          details: [],
+        });
       case 'TERMINATED':
-        return this.synthesize(id, description, { code: Code.ABORTED, message: 'operation terminated', details: [] });
+        return this.synthesize(id, description, {
+          code: Code.ABORTED,
+          message: 'operation terminated',
+          details: [],
+        });
       case 'TIMED_OUT':
-        return this.synthesize(id, description, { code: Code.DEADLINE_EXCEEDED, message: 'operation timed out', details: [] });
+        return this.synthesize(id, description, {
+          code: Code.DEADLINE_EXCEEDED,
+          message: 'operation timed out',
+          details: [],
+        });
       default:
         return this.queryOrSynthesize(handle, description);
     }
@@ -251,20 +269,26 @@ export class RevocationClient {
     const clauses = [`WorkflowType = '${WorkflowTypes.revokeTokens}'`];
     if (options.provider !== undefined) {
       if (!(providerKeys as string[]).includes(options.provider)) {
-        throw new InvalidArgumentError([{ field: 'provider', description: `must be one of ${providerKeys.join(', ')}` }]);
+        throw new InvalidArgumentError([
+          { field: 'provider', description: `must be one of ${providerKeys.join(', ')}` },
+        ]);
       }
       clauses.push(`${SearchAttributes.provider.name} = '${options.provider}'`);
     }
     if (options.subject !== undefined) {
       if (!/^[^'"\\]{1,256}$/.test(options.subject)) {
-        throw new InvalidArgumentError([{ field: 'subject', description: 'must be 1-256 characters without quotes or backslashes' }]);
+        throw new InvalidArgumentError([
+          { field: 'subject', description: 'must be 1-256 characters without quotes or backslashes' },
+        ]);
       }
       clauses.push(`${SearchAttributes.subject.name} = '${options.subject}'`);
     }
     if (options.done !== undefined) clauses.push(`ExecutionStatus ${options.done ? '!=' : '='} 'Running'`);
     const pageSize = options.pageSize ?? 50;
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
-      throw new InvalidArgumentError([{ field: 'pageSize', description: 'must be an integer from 1 to 1000' }]);
+      throw new InvalidArgumentError([
+        { field: 'pageSize', description: 'must be an integer from 1 to 1000' },
+      ]);
     }
     const res = await this.temporal.workflowService.listWorkflowExecutions({
       namespace: this.temporal.options.namespace,
@@ -276,7 +300,10 @@ export class RevocationClient {
     for (const raw of res.executions) {
       operations.push(await this.summarize(raw));
     }
-    const token = res.nextPageToken && res.nextPageToken.length > 0 ? Buffer.from(res.nextPageToken).toString('base64url') : undefined;
+    const token =
+      res.nextPageToken && res.nextPageToken.length > 0
+        ? Buffer.from(res.nextPageToken).toString('base64url')
+        : undefined;
     return { operations, ...(token ? { nextPageToken: token } : {}) };
   }
 
@@ -359,12 +386,15 @@ function statusOutcome(status: string): Outcome | 'UNKNOWN' {
   return 'UNKNOWN';
 }
 
-import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
-import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
-
+/** Decodes a raw visibility record (memo through the codec) the way the SDK's own list does. */
 async function executionInfo(
   client: Client,
   raw: Parameters<typeof executionInfoFromRaw>[0],
 ): ReturnType<typeof executionInfoFromRaw<undefined>> {
-  return executionInfoFromRaw(raw, loadDataConverter(client.options.dataConverter), undefined, client.options.namespace);
+  return executionInfoFromRaw(
+    raw,
+    loadDataConverter(client.options.dataConverter),
+    undefined,
+    client.options.namespace,
+  );
 }

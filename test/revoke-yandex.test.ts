@@ -179,4 +179,24 @@ void describe('revokeTokens at yandex-cloud: provider operations', () => {
     });
     recordHistory('revoke-permission-denied', await fetchHistory(s.temporal, op.id));
   });
+
+  void it('classifies the SDK ApiError form (failure after headers, no code field) by the code in its message', async () => {
+    const s = await setup();
+    s.emulator.injectFault({
+      method: 'Revoke',
+      code: Code.UNAVAILABLE,
+      message: 'try later',
+      afterHeaders: true,
+    });
+    s.emulator.injectFault({ method: 'Revoke', code: Code.NOT_FOUND, message: 'gone', afterHeaders: true });
+    const started = await s.client.revoke(
+      { provider: 'yandex-cloud', refreshTokenId: 'rt-a1' },
+      { timing: fastTiming },
+    );
+    const op = await s.client.wait(started.id, { timeout: 30_000 });
+    // UNAVAILABLE was retried; NOT_FOUND was final.
+    assert.equal(op.error?.code, Code.NOT_FOUND);
+    assert.match(op.error?.message ?? '', /gone/);
+    assert.equal(s.emulator.callsOf('Revoke').length, 2);
+  });
 });

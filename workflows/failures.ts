@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
-import { Code, isCodeName, Code as C, type Status } from '../api';
+import { Code, isCodeName, type Status } from '../api';
 
 /** The provider reported a final failure for its operation (not a failed call). */
 export class ProviderOperationFailed extends Error {
@@ -22,18 +22,18 @@ export function statusOf(err: unknown): Status {
     if (cause instanceof ApplicationFailure) {
       const detail = cause.details?.[0];
       if (isStatus(detail)) return detail;
-      const code = cause.type && isCodeName(cause.type) ? Code[cause.type] : C.UNKNOWN;
+      const code = cause.type && isCodeName(cause.type) ? Code[cause.type] : Code.UNKNOWN;
       return { code, message: cause.message, details: [] };
     }
     if (cause instanceof TimeoutFailure) {
       return {
-        code: C.DEADLINE_EXCEEDED,
+        code: Code.DEADLINE_EXCEEDED,
         message: `provider call timed out (${cause.timeoutType})`,
         details: [],
       };
     }
-    return { code: C.UNKNOWN, message: cause?.message ?? err.message, details: [] };
+    return { code: Code.UNKNOWN, message: cause?.message ?? err.message, details: [] };
   }
   // Anything else is a bug in the engine, not the provider; say so without leaking internals.
-  return { code: C.INTERNAL, message: 'internal error in the revocation workflow', details: [] };
+  return { code: Code.INTERNAL, message: 'internal error in the revocation workflow', details: [] };
 }

@@ -1,10 +1,6 @@
-import { codeFromGrpcStatus, Code, scrubSecrets, type CodeNumber } from '../../api';
+import { codeFromGrpcStatus, Code, isCodeName, scrubSecrets, type CodeNumber } from '../../api';
 import { providerFailure } from '../provider-failure';
 import type { ApplicationFailure } from '@temporalio/common';
-
-const grpcCodeNames: Record<string, CodeNumber> = Object.fromEntries(
-  Object.entries(Code).map(([name, value]) => [name, value]),
-) as Record<string, CodeNumber>;
 
 interface Classified {
   code: CodeNumber;
@@ -24,8 +20,8 @@ export function classifyYandexError(err: unknown): Classified {
     }
     if (typeof e.message === 'string') {
       const m = /\s([A-Z_]+):\s?([\s\S]*)$/.exec(e.message);
-      const named = m?.[1] === undefined ? undefined : grpcCodeNames[m[1]];
-      if (named !== undefined) return { code: named, detail: m?.[2] ?? '' };
+      const name = m?.[1];
+      if (name !== undefined && isCodeName(name)) return { code: Code[name], detail: m?.[2] ?? '' };
       return { code: Code.UNAVAILABLE, detail: e.message };
     }
   }
@@ -38,6 +34,6 @@ export function yandexFailure(
 ): ApplicationFailure {
   const { code, detail } = classifyYandexError(err);
   const message = scrubSecrets(`Yandex Cloud ${ctx.rpc}: ${detail || 'no detail'}`, ctx.secrets);
-  // The SDK's error text may echo request fields; keep only the scrubbed form, never the original.
+  // No `cause`: the SDK's error text may echo request fields; only the scrubbed form leaves here.
   return providerFailure({ provider: 'yandex-cloud', connection: ctx.connection, code, message });
 }
