@@ -15,6 +15,21 @@ export class OperationWaitTimeoutError extends Error {
     readonly operationId: string,
     readonly timeoutMs: number,
   ) {
-    super(`operation ${operationId} not done after ${timeoutMs} ms (it keeps running; wait again or get it later)`);
+    super(
+      `operation ${operationId} not done after ${timeoutMs} ms (it keeps running; wait again or get it later)`,
+    );
+  }
+}
+
+/** Thrown by `RevocationClient.connect` when the Temporal server cannot be reached within the connect timeout. */
+export class TemporalUnreachableError extends Error {
+  override readonly name = 'TemporalUnreachableError';
+  constructor(
+    readonly address: string,
+    readonly namespace: string,
+    options: { cause: unknown },
+  ) {
+    const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super(`cannot reach Temporal at ${address} (namespace ${namespace}): ${reason}`, options);
   }
 }

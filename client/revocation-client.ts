@@ -15,6 +15,7 @@ import {
   DEFAULT_TASK_QUEUE,
   defaultDescription,
   describeTarget,
+  durationMs,
   InvalidArgumentError,
   newRevokeOperation,
   OPERATION_ID_PREFIX,
@@ -35,7 +36,8 @@ import {
 import { AesGcmPayloadCodec, type CodecKeyring } from '../worker/payload-codec';
 import { loadCodecKeyring } from '../worker/codec-keys';
 import { temporalTarget } from '../worker/temporal-connection';
-import { OperationNotFoundError, OperationWaitTimeoutError } from './errors';
+import { ConfigError } from '../worker/errors';
+import { OperationNotFoundError, OperationWaitTimeoutError, TemporalUnreachableError } from './errors';
 
 export interface RevokeOptions {
   /** Idempotency key (AIP-155): a repeated call with the same key returns the same operation. */
@@ -95,20 +97,52 @@ export class RevocationClient {
     this.taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
   }
 
-  /** Connects using Temporal's environment conventions and the codec key configuration. */
+  /**
+   * Connects using Temporal's environment conventions and the codec key configuration. The codec key
+   * is checked first, so a configuration error needs no network to be reported.
+   * Thrown: ConfigError (codec key, Temporal settings, `REVOCATION_CONNECT_TIMEOUT`), TemporalUnreachableError.
+   */
   static async connect(
-    options: { env?: NodeJS.ProcessEnv; keyring?: CodecKeyring; taskQueue?: string } = {},
+    options: {
+      env?: NodeJS.ProcessEnv;
+      keyring?: CodecKeyring;
+      taskQueue?: string;
+      /** @default REVOCATION_CONNECT_TIMEOUT, else 10 s (Temporal's own default) */
+      connectTimeoutMs?: number;
+    } = {},
   ): Promise<RevocationClient> {
     const env = options.env ?? process.env;
-    const target = temporalTarget(env);
-    const connection = await Connection.connect(target.connectionOptions);
     const keyring = options.keyring ?? loadCodecKeyring(env);
+    const connectTimeout = options.connectTimeoutMs ?? connectTimeoutFromEnv(env);
+    let target;
+    try {
+      target = temporalTarget(env);
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new ConfigError('TEMPORAL_*', `cannot load the Temporal connection settings: ${reason}`, {
+        cause,
+      });
+    }
+    let connection: Connection;
+    try {
+      connection = await Connection.connect({ ...target.connectionOptions, connectTimeout });
+    } catch (cause) {
+      throw new TemporalUnreachableError(
+        target.connectionOptions.address ?? 'localhost:7233',
+        target.namespace,
+        {
+          cause,
+        },
+      );
+    }
     const temporal = new Client({
       connection,
       namespace: target.namespace,
       dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(keyring)] },
     });
-    return new RevocationClient(temporal, { taskQueue: options.taskQueue ?? env.REVOCATION_TASK_QUEUE });
+    return new RevocationClient(temporal, {
+      taskQueue: options.taskQueue ?? (env.REVOCATION_TASK_QUEUE || undefined),
+    });
   }
 
   async close(): Promise<void> {
@@ -376,6 +410,18 @@ export class RevocationClient {
       op.metadata.phase = 'DONE';
     }
     return op;
+  }
+}
+
+function connectTimeoutFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.REVOCATION_CONNECT_TIMEOUT;
+  if (!raw) return 10_000;
+  try {
+    return durationMs(raw);
+  } catch (cause) {
+    throw new ConfigError('REVOCATION_CONNECT_TIMEOUT', 'must be a duration such as "5s" or "500ms"', {
+      cause,
+    });
   }
 }
 

@@ -169,6 +169,7 @@ void describe('revokeTokens at yandex-cloud: provider operations', () => {
     const op = await s.client.wait(started.id, { timeout: 30_000 });
     assert.equal(op.error?.code, Code.PERMISSION_DENIED);
     assert.equal(s.emulator.callsOf('Revoke').length, 1);
+    assert.equal(op.metadata.attempts, 1);
     const handle = s.temporal.workflow.getHandle(started.id);
     await assert.rejects(handle.result(), (err: unknown) => {
       assert.ok(err instanceof WorkflowFailedError);

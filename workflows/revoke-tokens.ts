@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   defineQuery,
@@ -158,6 +159,8 @@ export async function revokeTokens(raw: RevokeTokensWorkflowInput): Promise<Revo
       setAttributes({ outcome: 'CANCELLED' satisfies Outcome });
       throw err;
     }
+    // A provider call that failed for good was a call too; retried ones were counted by their signal.
+    if (err instanceof ActivityFailure) state.update({ attempts: state.metadata.attempts + 1 });
     failOperation(state, statusOf(err));
   }
 }

@@ -1,0 +1,8 @@
+import { RevocationClient } from '../revocation-client';
+
+export { TemporalUnreachableError } from '../errors';
+
+/** The CLI's client: everything from the environment (see `RevocationClient.connect`). */
+export function connectClient(env: NodeJS.ProcessEnv): Promise<RevocationClient> {
+  return RevocationClient.connect({ env });
+}

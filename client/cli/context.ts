@@ -1,0 +1,42 @@
+import type { Operation } from '../../api';
+import type { RevocationClient } from '../revocation-client';
+import { connectClient } from './connect';
+import { ExitCode, type ExitCodeNumber } from './exit-codes';
+import { formatOperation, json, statusText } from './format';
+import type { CliIo } from './io';
+
+/** What every command's action gets: the I/O, a lazily connected client, and the exit code to set. */
+export class CliContext {
+  exitCode: ExitCodeNumber = ExitCode.ok;
+  private connecting: Promise<RevocationClient> | undefined;
+
+  constructor(readonly io: CliIo) {}
+
+  /** Connects on first use, so `--help` and bad input never touch the network. */
+  client(): Promise<RevocationClient> {
+    return (this.connecting ??= connectClient(this.io.env));
+  }
+
+  async close(): Promise<void> {
+    const connecting = this.connecting;
+    this.connecting = undefined;
+    if (!connecting) return;
+    const client = await connecting.catch(() => undefined);
+    await client?.close().catch(() => undefined);
+  }
+
+  /** Prints the operation; an operation done with an error also gets one line on stderr and exit 1. */
+  printOperation(op: Operation, asJson: boolean): ExitCodeNumber {
+    this.io.stdout.write(asJson ? json(op) : formatOperation(op));
+    if (op.done && op.error) {
+      this.io.stderr.write(`error: operation ${op.id} ended with ${statusText(op.error)}\n`);
+      return ExitCode.operationFailed;
+    }
+    return ExitCode.ok;
+  }
+
+  /** Progress for people at a terminal; scripts reading stderr see only errors. */
+  progress(line: string): void {
+    if (this.io.stderr.isTTY) this.io.stderr.write(`${line}\n`);
+  }
+}
