@@ -1,7 +1,15 @@
+import { createAuthleteActivities } from './authlete/activities';
 import type { ConnectionRegistry } from './connection-registry';
+import { createGoogleIdentityPlatformActivities } from './google-identity-platform/activities';
+import { createOAuth2Activities } from './oauth2/activities';
+import { createOpenPaymentsActivities } from './open-payments/activities';
 import { createYandexCloudActivities } from './yandex-cloud/activities';
 
-export type { ConnectionRegistry } from './connection-registry';
+export type { AdapterProvider, ConnectionRegistry, ProviderAdapters } from './connection-registry';
+export type * from './authlete/activities';
+export type * from './google-identity-platform/activities';
+export type * from './oauth2/activities';
+export type * from './open-payments/activities';
 export type * from './yandex-cloud/activities';
 export type * from './yandex-cloud/adapter';
 
@@ -9,6 +17,10 @@ export type * from './yandex-cloud/adapter';
 export function createActivities(deps: { connections: ConnectionRegistry }) {
   return {
     ...createYandexCloudActivities(deps.connections),
+    ...createAuthleteActivities(deps.connections),
+    ...createGoogleIdentityPlatformActivities(deps.connections),
+    ...createOpenPaymentsActivities(deps.connections),
+    ...createOAuth2Activities(deps.connections),
   };
 }
 

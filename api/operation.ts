@@ -54,6 +54,8 @@ export interface RevokeTokensMetadataFields {
   providerOperationId?: string;
   subjectId?: string;
   refreshTokenIds?: string[];
+  /** Provider-specific progress fields (no secrets). */
+  [field: string]: unknown;
 }
 
 export interface RevokeTokensMetadata extends RevokeTokensMetadataFields {
@@ -67,6 +69,8 @@ export interface RevokeTokensResponseFields {
   refreshTokenIds?: string[];
   subjectId?: string;
   providerOperationId?: string;
+  /** Provider-specific results, named as the provider names them (`count`, `resultCode`, ...; no secrets). */
+  [field: string]: unknown;
 }
 
 export interface RevokeTokensResponse extends RevokeTokensResponseFields {

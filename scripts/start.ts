@@ -1,6 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { startDemo as startAuthleteDemo } from '../emulators/authlete/demo';
+import type { DemoEmulator } from '../emulators/demo';
+import { startDemo as startGoogleDemo } from '../emulators/google-identity-platform/demo';
+import { startDemo as startOAuth2Demo } from '../emulators/oauth2/demo';
+import { startDemo as startOpenPaymentsDemo } from '../emulators/open-payments/demo';
 import { startYandexEmulator, type YandexEmulator } from '../emulators/yandex-cloud';
 import { ensureLocalKeyFile } from '../worker/codec-keys';
 import { startDevServer, type DevServer } from './dev-server';
@@ -63,7 +68,14 @@ async function main(): Promise<void> {
   const dataDir = resolve(env.REVOCATION_DATA_DIR || join(root, '.data'));
   mkdirSync(dataDir, { recursive: true });
   // Filled in as each part starts, so a Ctrl-C during start-up stops what is already running.
-  const running: { server?: DevServer; emulator?: YandexEmulator; worker?: ChildProcess } = {};
+  const running: {
+    server?: DevServer;
+    emulator?: YandexEmulator;
+    demos: DemoEmulator[];
+    worker?: ChildProcess;
+  } = {
+    demos: [],
+  };
   let stopping = false;
 
   const shutdown = async (reason: string) => {
@@ -72,6 +84,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${reason}: stopping worker, emulators and Temporal...\n`);
     await stopChild(running.worker);
     await running.emulator?.close();
+    await Promise.all(running.demos.map((d) => d.close()));
     await running.server?.stop();
     process.stdout.write('stopped.\n');
     process.exit(0);
@@ -111,21 +124,18 @@ async function main(): Promise<void> {
     running.emulator = emulator;
     const rootCertFile = join(dataDir, 'yandex-emulator-ca.pem');
     writeFileSync(rootCertFile, emulator.rootCert);
+    const connections: Record<string, unknown> = {
+      'yandex-cloud': { default: { endpoint: emulator.endpoint, iamToken: emulator.iamToken, rootCertFile } },
+    };
+    for (const start of [startAuthleteDemo, startGoogleDemo, startOpenPaymentsDemo, startOAuth2Demo]) {
+      const demo = await start(dataDir);
+      running.demos.push(demo);
+      if (Object.keys(demo.connections).length > 0) connections[demo.provider] = demo.connections;
+    }
     env.REVOCATION_CONNECTIONS_FILE = join(dataDir, 'emulator-connections.json');
-    writeFileSync(
-      env.REVOCATION_CONNECTIONS_FILE,
-      JSON.stringify(
-        {
-          'yandex-cloud': {
-            default: { endpoint: emulator.endpoint, iamToken: emulator.iamToken, rootCertFile },
-          },
-        },
-        null,
-        2,
-      ),
-    );
+    writeFileSync(env.REVOCATION_CONNECTIONS_FILE, JSON.stringify(connections, null, 2), { mode: 0o600 });
     process.stdout.write(
-      `Yandex Cloud IAM emulator at ${emulator.endpoint} is connection yandex-cloud/default.\n`,
+      `Provider emulators are the default connections: ${Object.keys(connections).join(', ')}.\n`,
     );
   }
 
@@ -156,6 +166,13 @@ async function main(): Promise<void> {
       'Trigger a revocation (in another terminal, from this directory):',
       `  ${command}`,
       '',
+      ...(running.demos.some((d) => d.examples.length > 0)
+        ? [
+            'More examples against the emulators (same environment):',
+            ...running.demos.flatMap((d) => d.examples.map((e) => `  npm run -s revoke -- ${e}`)),
+            '',
+          ]
+        : []),
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),

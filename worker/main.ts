@@ -1,7 +1,7 @@
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { DEFAULT_TASK_QUEUE } from '../api';
 import { loadCodecKeyring } from './codec-keys';
-import { buildConnectionRegistry, loadConnectionsConfig } from './connections-config';
+import { buildConnectionRegistry, loadConnectionsConfig } from './connections';
 import { createRevocationWorker } from './create-worker';
 import { temporalTarget } from './temporal-connection';
 

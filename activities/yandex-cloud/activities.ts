@@ -4,8 +4,7 @@ import type {
   YandexRefreshTokenInfo,
   YandexRevokeTarget,
 } from './adapter';
-import type { ConnectionRegistry } from '../connection-registry';
-import { connectionNotConfigured } from '../provider-failure';
+import { requireAdapter, type ConnectionRegistry } from '../connection-registry';
 import { yandexFailure } from './errors';
 
 export interface YandexRevokeInput {
@@ -27,19 +26,13 @@ export interface YandexListInput {
 }
 
 export function createYandexCloudActivities(registry: ConnectionRegistry) {
-  function adapter(connection: string): YandexCloudAdapter {
-    const found = registry.yandexCloud(connection);
-    if (!found) throw connectionNotConfigured('yandex-cloud', connection, registry.names('yandex-cloud'));
-    return found;
-  }
-
   async function call<T>(
     connection: string,
     rpc: string,
     secrets: ReadonlyArray<string | undefined>,
     fn: (a: YandexCloudAdapter) => Promise<T>,
   ): Promise<T> {
-    const a = adapter(connection);
+    const a = requireAdapter(registry, 'yandex-cloud', connection);
     try {
       return await fn(a);
     } catch (err) {

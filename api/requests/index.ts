@@ -1,39 +1,43 @@
 import { z } from 'zod';
-import { yandexCloudRequest, yandexSecrets, yandexSubject, yandexTarget } from './yandex-cloud';
+import { authleteRequest, authleteTraits } from './authlete';
+import { googleIdentityPlatformRequest, googleIdentityPlatformTraits } from './google-identity-platform';
+import { oauth2Request, oauth2Traits } from './oauth2';
+import { openPaymentsRequest, openPaymentsTraits } from './open-payments';
+import type { ProviderTraits } from './traits';
+import { yandexCloudRequest, yandexTraits } from './yandex-cloud';
 
+export * from './authlete';
+export * from './google-identity-platform';
+export * from './oauth2';
+export * from './open-payments';
+export type { ProviderTraits } from './traits';
 export * from './yandex-cloud';
 
 /**
  * Everything a revocation can target, discriminated by `provider`. A new provider is a new member
  * here plus a row in `providerTraits`.
  */
-export const revocationRequest = z.discriminatedUnion('provider', [yandexCloudRequest]);
+export const revocationRequest = z.discriminatedUnion('provider', [
+  yandexCloudRequest,
+  authleteRequest,
+  googleIdentityPlatformRequest,
+  openPaymentsRequest,
+  oauth2Request,
+]);
 
 export type RevocationRequest = z.output<typeof revocationRequest>;
 /** What callers may send: `connection` may be omitted. */
 export type RevocationRequestInput = z.input<typeof revocationRequest>;
 export type ProviderKey = RevocationRequest['provider'];
 
-interface ProviderTraits<R extends RevocationRequest> {
-  /** Human name for summaries. */
-  title: string;
-  /** What is revoked, with secrets replaced by fingerprints. */
-  target(r: R): string;
-  /** The secret values a request carries, to scrub from any text that leaves the engine. */
-  secrets(r: R): string[];
-  /** The subject, when the request names one. */
-  subject(r: R): string | undefined;
-}
-
 export const providerTraits: {
   [P in ProviderKey]: ProviderTraits<Extract<RevocationRequest, { provider: P }>>;
 } = {
-  'yandex-cloud': {
-    title: 'Yandex Cloud IAM',
-    target: yandexTarget,
-    secrets: yandexSecrets,
-    subject: yandexSubject,
-  },
+  'yandex-cloud': yandexTraits,
+  authlete: authleteTraits,
+  'google-identity-platform': googleIdentityPlatformTraits,
+  'open-payments': openPaymentsTraits,
+  oauth2: oauth2Traits,
 };
 
 export const providerKeys = Object.keys(providerTraits) as ProviderKey[];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fingerprint } from '../fingerprint';
 import { boundedString, connectionName } from './common';
+import type { ProviderTraits } from './traits';
 
 /** Limits from yandex.cloud.iam.v1 refresh_token_service.proto. */
 export const yandexLimits = {
@@ -71,3 +72,10 @@ export function yandexSecrets(r: YandexCloudRequest): string[] {
 export function yandexSubject(r: YandexCloudRequest): string | undefined {
   return r.revokeFilter?.subjectId;
 }
+
+export const yandexTraits: ProviderTraits<YandexCloudRequest> = {
+  title: 'Yandex Cloud IAM',
+  target: yandexTarget,
+  secrets: yandexSecrets,
+  subject: yandexSubject,
+};

@@ -3,6 +3,10 @@ import { providerKeys } from '../../api';
 import type { CliContext } from './context';
 import { exitCodesHelp } from './exit-codes';
 import { addCancelCommand, addGetCommand, addListCommand, addWaitCommand } from './read-commands';
+import { addAuthleteCommand } from './authlete-command';
+import { addGoogleIdentityPlatformCommand } from './google-identity-platform-command';
+import { addOAuth2Command } from './oauth2-command';
+import { addOpenPaymentsCommand } from './open-payments-command';
 import { addStartCommand, addYandexCommand } from './start-commands';
 
 const environmentHelp = `Environment:
@@ -58,6 +62,10 @@ Examples:
   $ revoke wait revoke-0f6e0c2a-1d6b-4a8e-9c53-1b2f0e9a7d41 --timeout 2m`,
     );
   addYandexCommand(program, ctx);
+  addAuthleteCommand(program, ctx);
+  addGoogleIdentityPlatformCommand(program, ctx);
+  addOpenPaymentsCommand(program, ctx);
+  addOAuth2Command(program, ctx);
   addStartCommand(program, ctx);
   addGetCommand(program, ctx);
   addWaitCommand(program, ctx);

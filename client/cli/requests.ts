@@ -37,36 +37,49 @@ export interface YandexFlags extends StartFlags {
 const selectorFlags =
   '--refresh-token-id, --refresh-token-stdin, --refresh-token-env, a filter (--client-id, --subject-id, --client-instance-info)';
 
-/** Reads the refresh token from stdin or a named variable; the value never appears in any message. */
-async function refreshTokenFrom(flags: YandexFlags, io: CliIo): Promise<string | undefined> {
-  if (flags.refreshTokenStdin) {
+/** Where a secret comes from on the command line: never argv, always stdin or a named variable. */
+export interface SecretSource {
+  stdin?: boolean;
+  envVar?: string;
+}
+
+/**
+ * Reads a secret (a token) from stdin or a named environment variable; the value never appears in
+ * any message. Thrown on an empty source: InvalidArgumentError naming the flag.
+ */
+export async function secretFrom(
+  source: SecretSource,
+  io: CliIo,
+  flags: { stdin: string; env: string; what: string },
+): Promise<string | undefined> {
+  if (source.stdin) {
     if (io.stderr.isTTY && (io.stdin === undefined || io.stdin === process.stdin) && process.stdin.isTTY) {
-      io.stderr.write('reading the refresh token from stdin (end with Ctrl-D)\n');
+      io.stderr.write(`reading the ${flags.what} from stdin (end with Ctrl-D)\n`);
     }
     let text: string;
     try {
       text = await readStdin(io);
     } catch (err) {
-      throw badInput(
-        '--refresh-token-stdin',
-        `cannot read stdin (${err instanceof Error ? err.message : 'error'})`,
-      );
+      throw badInput(flags.stdin, `cannot read stdin (${err instanceof Error ? err.message : 'error'})`);
     }
-    const token = text.trim();
-    if (!token)
-      throw badInput('--refresh-token-stdin', 'stdin was empty; pipe the refresh token into the command');
-    return token;
+    const secret = text.trim();
+    if (!secret) throw badInput(flags.stdin, `stdin was empty; pipe the ${flags.what} into the command`);
+    return secret;
   }
-  if (flags.refreshTokenEnv !== undefined) {
-    const token = io.env[flags.refreshTokenEnv]?.trim();
-    if (!token)
-      throw badInput(
-        '--refresh-token-env',
-        `environment variable ${flags.refreshTokenEnv} is not set or empty`,
-      );
-    return token;
+  if (source.envVar !== undefined) {
+    const secret = io.env[source.envVar]?.trim();
+    if (!secret) throw badInput(flags.env, `environment variable ${source.envVar} is not set or empty`);
+    return secret;
   }
   return undefined;
+}
+
+function refreshTokenFrom(flags: YandexFlags, io: CliIo): Promise<string | undefined> {
+  return secretFrom({ stdin: flags.refreshTokenStdin, envVar: flags.refreshTokenEnv }, io, {
+    stdin: '--refresh-token-stdin',
+    env: '--refresh-token-env',
+    what: 'refresh token',
+  });
 }
 
 /** The `yandex-cloud` request from flags. Thrown on conflicting, missing or invalid selectors: InvalidArgumentError. */

@@ -16,15 +16,15 @@ import {
   type YandexFlags,
 } from './requests';
 
-interface WaitFlags {
+export interface WaitFlags {
   wait?: boolean;
   timeout?: number;
   json?: string | boolean;
 }
 
-const DEFAULT_WAIT = '60s';
+export const DEFAULT_WAIT = '60s';
 
-function revokeOptions(flags: StartFlags, ctx: CliContext): RevokeOptions {
+export function revokeOptions(flags: StartFlags, ctx: CliContext): RevokeOptions {
   const createdBy = flags.createdBy ?? (ctx.io.env.USER || ctx.io.env.USERNAME || undefined);
   return {
     ...(flags.requestId !== undefined ? { requestId: flags.requestId } : {}),
@@ -34,7 +34,7 @@ function revokeOptions(flags: StartFlags, ctx: CliContext): RevokeOptions {
 }
 
 /** Starts the operation; with --wait, waits for it. The exit code follows the operation. */
-async function startOperation(
+export async function startOperation(
   ctx: CliContext,
   request: RevocationRequestInput,
   options: RevokeOptions,
@@ -59,7 +59,7 @@ async function startOperation(
   }
 }
 
-function checkTimeoutNeedsWait(flags: WaitFlags): void {
+export function checkTimeoutNeedsWait(flags: WaitFlags): void {
   if (flags.timeout !== undefined && !flags.wait) {
     throw new InvalidArgumentError([{ field: '--timeout', description: 'only applies with --wait' }]);
   }

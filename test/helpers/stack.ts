@@ -16,7 +16,7 @@ import {
   type YandexEmulatorOptions,
 } from '../../emulators/yandex-cloud';
 import { RevocationClient } from '../../client/revocation-client';
-import { buildConnectionRegistry, type ConnectionsConfig } from '../../worker/connections-config';
+import { buildConnectionRegistry, type ConnectionsConfig } from '../../worker/connections';
 import { bundleWorkflows, createRevocationWorker } from '../../worker/create-worker';
 import { AesGcmPayloadCodec, type CodecKeyring } from '../../worker/payload-codec';
 import { testTemporal } from './temporal';
@@ -40,11 +40,15 @@ export function testKeyring(): CodecKeyring {
 }
 
 /** Writes a connections config pointing `yandex-cloud/default` at the emulator; returns its path. */
-export function emulatorConnectionsFile(emu: YandexEmulator): { path: string; config: ConnectionsConfig } {
+export function emulatorConnectionsFile(
+  emu: YandexEmulator,
+  extra: ConnectionsConfig = {},
+): { path: string; config: ConnectionsConfig } {
   const dir = mkdtempSync(join(tmpdir(), 'revocation-test-'));
   const rootCertFile = join(dir, 'yandex-ca.pem');
   writeFileSync(rootCertFile, emu.rootCert);
   const config: ConnectionsConfig = {
+    ...extra,
     'yandex-cloud': { default: { endpoint: emu.endpoint, iamToken: emu.iamToken, rootCertFile } },
   };
   const path = join(dir, 'connections.json');
@@ -67,12 +71,15 @@ export interface TestStack {
 }
 
 /** An emulator, a fresh task queue, a client, and (on demand) an in-process worker. */
-export async function createTestStack(emulatorOptions: YandexEmulatorOptions = {}): Promise<TestStack> {
+export async function createTestStack(
+  emulatorOptions: YandexEmulatorOptions = {},
+  extra: { connections?: ConnectionsConfig } = {},
+): Promise<TestStack> {
   const { address, namespace } = await testTemporal();
   const emulator = await startYandexEmulator(emulatorOptions);
   const keyring = testKeyring();
   const taskQueue = `test-${randomUUID()}`;
-  const { path: connectionsFile, config } = emulatorConnectionsFile(emulator);
+  const { path: connectionsFile, config } = emulatorConnectionsFile(emulator, extra.connections);
   const connection = await Connection.connect({ address });
   const temporal = new Client({
     connection,

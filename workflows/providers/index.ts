@@ -1,4 +1,8 @@
 import type { ProviderKey, RevocationRequest } from '../../api';
+import { revokeAtAuthlete } from './authlete';
+import { revokeAtGoogleIdentityPlatform } from './google-identity-platform';
+import { revokeAtOAuth2 } from './oauth2';
+import { revokeAtOpenPayments } from './open-payments';
 import type { ProviderContext, ProviderResult } from './types';
 import { revokeAtYandexCloud } from './yandex-cloud';
 
@@ -12,6 +16,10 @@ type Step<P extends ProviderKey> = (
 /** One orchestration step per provider; a new provider adds a row. */
 const steps: { [P in ProviderKey]: Step<P> } = {
   'yandex-cloud': revokeAtYandexCloud,
+  authlete: revokeAtAuthlete,
+  'google-identity-platform': revokeAtGoogleIdentityPlatform,
+  'open-payments': revokeAtOpenPayments,
+  oauth2: revokeAtOAuth2,
 };
 
 export function revokeAtProvider(r: RevocationRequest, ctx: ProviderContext): Promise<ProviderResult> {

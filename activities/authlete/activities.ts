@@ -1,0 +1,6 @@
+import type { ConnectionRegistry } from '../connection-registry';
+
+/** STUB(authlete): replaced by the Authlete implementation. */
+export function createAuthleteActivities(_registry: ConnectionRegistry) {
+  return {};
+}

@@ -1,0 +1,2 @@
+/** STUB(authlete): replaced by the Authlete implementation. */
+export class AuthleteAdapter {}

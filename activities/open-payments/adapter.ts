@@ -1,0 +1,2 @@
+/** STUB(open-payments): replaced by the Open Payments implementation. */
+export class OpenPaymentsAdapter {}
