@@ -9,6 +9,8 @@ export interface ProviderFailureInput {
   message: string;
   /** The provider's own error name or code, kept for operators. */
   reason?: string;
+  /** More google.rpc detail messages, e.g. the provider's own error body (already scrubbed). */
+  extraDetails?: Status['details'];
   /** Honour a provider's Retry-After instead of the retry policy's backoff. */
   retryAfterMs?: number;
   cause?: Error;
@@ -26,6 +28,7 @@ export function providerStatus(input: ProviderFailureInput): Status {
         domain: input.provider,
         metadata: { connection: input.connection },
       },
+      ...(input.extraDetails ?? []),
     ],
   };
 }

@@ -5,7 +5,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Code, InvalidArgumentError, type RevokeTokensOperation } from '../api';
 import { OperationWaitTimeoutError } from '../client/errors';
-import { createTestStack, type TestStack } from './helpers/stack';
+import { createTestStack, workerLogs, type TestStack } from './helpers/stack';
 import { fastTiming, fetchHistory, historyBytes, recordHistory } from './helpers/history';
 
 const subject = 'emulator-subject';
@@ -277,6 +277,9 @@ void describe('secrets', () => {
     assert.equal(bytes.includes(Buffer.from(secretToken.slice(8, 40))), false);
     assert.equal(bytes.includes(Buffer.from(Buffer.from(secretToken).toString('base64'))), false);
     assert.equal(JSON.stringify(op).includes(secretToken), false);
+    // The worker logged the failed attempt (the check can see it), without the token.
+    assert.ok(workerLogs.some((l) => l.includes('cannot revoke')));
+    assert.equal(workerLogs.filter((l) => l.includes(secretToken)).length, 0);
     recordHistory('revoke-by-token-scrubbed', await fetchHistory(s.temporal, started.id));
   });
 });

@@ -21,8 +21,24 @@ import { bundleWorkflows, createRevocationWorker } from '../../worker/create-wor
 import { AesGcmPayloadCodec, type CodecKeyring } from '../../worker/payload-codec';
 import { testTemporal } from './temporal';
 
-// Worker state changes at INFO drown test output; warnings and errors still show.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+/**
+ * Every log line the in-process workers wrote (INFO and up, with their metadata and errors), so
+ * tests can check that no secret is ever logged. Only errors are printed.
+ */
+export const workerLogs: string[] = [];
+Runtime.install({
+  logger: new DefaultLogger('INFO', (entry) => {
+    const line = JSON.stringify(entry, (_k, v: unknown) =>
+      v instanceof Error
+        ? { name: v.name, message: v.message, stack: v.stack, cause: v.cause }
+        : typeof v === 'bigint'
+          ? v.toString()
+          : v,
+    );
+    workerLogs.push(line);
+    if (entry.level === 'ERROR') process.stderr.write(`${line}\n`);
+  }),
+});
 
 let bundle: Promise<WorkflowBundle> | undefined;
 /** Bundled once per test file: webpack takes seconds. */
