@@ -1,6 +1,202 @@
-import type { ConnectionRegistry } from '../connection-registry';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { Code, scrubSecrets } from '../../api';
+import { requireAdapter, type ConnectionRegistry } from '../connection-registry';
+import { providerFailure } from '../provider-failure';
+import type { AuthleteAdapter } from './adapter';
+import { AuthleteApiError, authleteFailure } from './errors';
+import type {
+  AuthleteIdTokenReissueRequest,
+  AuthleteIdTokenReissueResponse,
+  AuthleteListQuery,
+  AuthleteOperationName,
+  AuthleteTokenCreateRequest,
+  AuthleteTokenCreateResponse,
+  AuthleteTokenList,
+  AuthleteTokenUpdateRequest,
+  AuthleteTokenUpdateResponse,
+} from './types';
 
-/** STUB(authlete): replaced by the Authlete implementation. */
-export function createAuthleteActivities(_registry: ConnectionRegistry) {
-  return {};
+export type * from './types';
+
+/** Every Authlete activity names its connection and the service. */
+export interface AuthleteServiceInput {
+  connection: string;
+  /** Numeric service ID, as a string. */
+  serviceId: string;
+}
+
+export interface AuthleteRevokeInput extends AuthleteServiceInput {
+  accessTokenIdentifier?: string;
+  refreshTokenIdentifier?: string;
+  clientIdentifier?: string;
+  subject?: string;
+}
+
+export interface AuthleteRevokeResult {
+  count: number;
+  resultCode: string;
+  /** Scrubbed of the request's token identifiers. */
+  resultMessage: string;
+  /**
+   * The token was not found on a retry, after an earlier attempt of this call failed in a way
+   * that may have reached Authlete. Nothing is left to revoke; it may have been this operation.
+   */
+  notFoundOnRetry?: true;
+}
+
+export interface AuthleteDeleteInput extends AuthleteServiceInput {
+  accessTokenIdentifier: string;
+}
+
+export interface AuthleteDeleteResult {
+  /** Authlete answered 204. */
+  deleted: boolean;
+  /** As in AuthleteRevokeResult. */
+  notFoundOnRetry?: true;
+}
+
+export interface AuthleteListInput extends AuthleteServiceInput, AuthleteListQuery {}
+
+export interface AuthleteCreateInput extends AuthleteServiceInput {
+  request: AuthleteTokenCreateRequest;
+}
+
+export interface AuthleteUpdateInput extends AuthleteServiceInput {
+  request: AuthleteTokenUpdateRequest;
+}
+
+export interface AuthleteReissueInput extends AuthleteServiceInput {
+  request: AuthleteIdTokenReissueRequest;
+}
+
+/** The attempt number and cancellation signal when running as an activity; 1 and none otherwise. */
+function activityContext(): { attempt: number; signal?: AbortSignal } {
+  try {
+    const ctx = Context.current();
+    return { attempt: ctx.info.attempt, signal: ctx.cancellationSignal };
+  } catch {
+    return { attempt: 1 };
+  }
+}
+
+/**
+ * A token identifier that is gone on a retry. Authlete revokes and deletes for good, so when an
+ * earlier attempt failed after it may have reached Authlete (a 5xx, a timeout, a dropped
+ * connection), its work may already be done and only the reply was lost. Ending such an operation
+ * NOT_FOUND would report a revocation that happened as a failure. The state the caller asked for
+ * (no such token) holds whoever removed it, so it ends done with `notFoundOnRetry` and a count of
+ * 0. On the first attempt a 404 stays NOT_FOUND: most likely a wrong identifier.
+ */
+function notFoundOnRetry(err: unknown, attempt: number): boolean {
+  return attempt > 1 && err instanceof AuthleteApiError && err.status === 404;
+}
+
+/**
+ * The connection's adapter. A connection whose configuration cannot be used (a token file that
+ * cannot be read, an unset variable) fails for good, naming the field: retrying will not fix it.
+ */
+function adapterFor(registry: ConnectionRegistry, connection: string): AuthleteAdapter {
+  try {
+    return requireAdapter(registry, 'authlete', connection);
+  } catch (err) {
+    if (err instanceof ApplicationFailure) throw err;
+    throw providerFailure({
+      provider: 'authlete',
+      connection,
+      code: Code.FAILED_PRECONDITION,
+      reason: 'CONNECTION_MISCONFIGURED',
+      message: `connection "${connection}" for authlete cannot be used: ${err instanceof Error ? err.message : 'invalid configuration'}`,
+    });
+  }
+}
+
+/** Authlete activities over the worker's connections. Names are `authlete`-prefixed. */
+export function createAuthleteActivities(registry: ConnectionRegistry) {
+  async function call<T>(
+    input: AuthleteServiceInput,
+    operation: AuthleteOperationName,
+    secrets: ReadonlyArray<string | undefined>,
+    fn: (a: AuthleteAdapter, o: { signal?: AbortSignal }, attempt: number) => Promise<T>,
+  ): Promise<T> {
+    const adapter = adapterFor(registry, input.connection);
+    const { attempt, signal } = activityContext();
+    try {
+      return await fn(adapter, signal ? { signal } : {}, attempt);
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      throw authleteFailure(err, {
+        connection: input.connection,
+        serviceId: input.serviceId,
+        operation,
+        secrets,
+      });
+    }
+  }
+
+  return {
+    /**
+     * `POST /auth/token/revoke`, once. Bulk modes (client and/or subject) revoke at most a
+     * server-configured number of tokens per call (20 by default); the workflow repeats until 0.
+     */
+    async authleteRevoke(input: AuthleteRevokeInput): Promise<AuthleteRevokeResult> {
+      const { connection: _c, serviceId, ...selector } = input;
+      const secrets = [input.accessTokenIdentifier, input.refreshTokenIdentifier];
+      const byToken = input.accessTokenIdentifier !== undefined || input.refreshTokenIdentifier !== undefined;
+      return call(input, 'revoke', secrets, async (a, o, attempt) => {
+        try {
+          const res = await a.revoke(serviceId, selector, o);
+          return { ...res, resultMessage: scrubSecrets(res.resultMessage, secrets) };
+        } catch (err) {
+          if (byToken && notFoundOnRetry(err, attempt)) {
+            const body = (err as AuthleteApiError).body;
+            return {
+              count: 0,
+              resultCode: body.resultCode ?? '',
+              resultMessage: scrubSecrets(body.resultMessage ?? '', secrets),
+              notFoundOnRetry: true,
+            };
+          }
+          throw err;
+        }
+      });
+    },
+
+    /** `DELETE /auth/token/delete/{accessTokenIdentifier}` → 204. */
+    async authleteDelete(input: AuthleteDeleteInput): Promise<AuthleteDeleteResult> {
+      return call(input, 'delete', [input.accessTokenIdentifier], async (a, o, attempt) => {
+        try {
+          await a.destroy(input.serviceId, input.accessTokenIdentifier, o);
+          return { deleted: true };
+        } catch (err) {
+          if (notFoundOnRetry(err, attempt)) return { deleted: false, notFoundOnRetry: true };
+          throw err;
+        }
+      });
+    },
+
+    /** `GET /auth/token/get/list`, one page (`start` inclusive, `end` exclusive). */
+    async authleteListTokens(input: AuthleteListInput): Promise<AuthleteTokenList> {
+      const { connection: _c, serviceId, ...query } = input;
+      return call(input, 'list', [], (a, o) => a.list(serviceId, query, o));
+    },
+
+    /** `POST /auth/token/create`. The answer holds token values: history payloads are encrypted. */
+    async authleteCreateToken(input: AuthleteCreateInput): Promise<AuthleteTokenCreateResponse> {
+      const secrets = [input.request.accessToken, input.request.refreshToken];
+      return call(input, 'create', secrets, (a, o) => a.create(input.serviceId, input.request, o));
+    },
+
+    /** `POST /auth/token/update`. */
+    async authleteUpdateToken(input: AuthleteUpdateInput): Promise<AuthleteTokenUpdateResponse> {
+      const secrets = [input.request.accessToken];
+      return call(input, 'update', secrets, (a, o) => a.update(input.serviceId, input.request, o));
+    },
+
+    /** `POST /idtoken/reissue`: a new ID token for a valid access/refresh token pair. */
+    async authleteReissueIdToken(input: AuthleteReissueInput): Promise<AuthleteIdTokenReissueResponse> {
+      const secrets = [input.request.accessToken, input.request.refreshToken];
+      return call(input, 'reissue', secrets, (a, o) => a.reissueIdToken(input.serviceId, input.request, o));
+    },
+  };
 }

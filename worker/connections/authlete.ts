@@ -1,11 +1,75 @@
 import { z } from 'zod';
-import { AuthleteAdapter } from '../../activities/authlete/adapter';
-import type { ConnectionSection } from './section';
+import { AuthleteAdapter, authleteClusters, authleteClusterUrl } from '../../activities/authlete/adapter';
+import { ConfigError } from '../errors';
+import { readConfigFile, type ConnectionSection } from './section';
 
-const schema = z.strictObject({});
+const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-/** STUB(authlete): replaced by the Authlete implementation. */
+const schema = z
+  .strictObject({
+    /** An Authlete v3 cluster: `us`, `jp`, `eu` or `br` → https://{cluster}.authlete.com. */
+    cluster: z.enum(authleteClusters, { error: 'must be one of us, jp, eu, br' }).optional(),
+    /** Any other base URL (a private deployment, a proxy, the emulator). */
+    baseUrl: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .refine((u) => {
+        const url = new URL(u);
+        return url.protocol === 'https:' || loopbackHosts.has(url.hostname);
+      }, 'must be https (plain http only for 127.0.0.1, localhost or [::1]): the bearer token travels with every call')
+      .optional(),
+    /** The service access token (or organization token), inline. */
+    serviceAccessToken: z.string().min(1).optional(),
+    /** A file holding it (trimmed). */
+    serviceAccessTokenFile: z.string().min(1).optional(),
+    /** The name of an environment variable holding it, read when the connection is first used. */
+    serviceAccessTokenEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+      .optional(),
+    /** Per-call deadline. @default 15000 */
+    callTimeoutMs: z.number().int().positive().max(600_000).optional(),
+  })
+  .refine((c) => (c.cluster === undefined) !== (c.baseUrl === undefined), {
+    message: 'set exactly one of cluster, baseUrl',
+  })
+  .refine(
+    (c) =>
+      [c.serviceAccessToken, c.serviceAccessTokenFile, c.serviceAccessTokenEnv].filter((v) => v !== undefined)
+        .length === 1,
+    { message: 'set exactly one of serviceAccessToken, serviceAccessTokenFile, serviceAccessTokenEnv' },
+  );
+
+export type AuthleteConnectionConfig = z.input<typeof schema>;
+
+function serviceAccessToken(name: string, c: z.output<typeof schema>, env: NodeJS.ProcessEnv): string {
+  if (c.serviceAccessToken !== undefined) return c.serviceAccessToken;
+  if (c.serviceAccessTokenFile !== undefined) {
+    const field = `authlete.${name}.serviceAccessTokenFile`;
+    const token = readConfigFile(field, c.serviceAccessTokenFile);
+    if (!token) throw new ConfigError(field, `${c.serviceAccessTokenFile} is empty`);
+    return token;
+  }
+  const variable = c.serviceAccessTokenEnv as string;
+  const token = env[variable]?.trim();
+  if (!token) {
+    throw new ConfigError(
+      `authlete.${name}.serviceAccessTokenEnv`,
+      `environment variable ${variable} is not set or empty`,
+    );
+  }
+  return token;
+}
+
+/**
+ * `authlete` connections: where the API is (a cluster or a base URL) and the bearer token (inline,
+ * from a file, or from an environment variable). Built on first use.
+ */
 export const authleteConnections: ConnectionSection<typeof schema, AuthleteAdapter> = {
   schema,
-  build: () => new AuthleteAdapter(),
+  build: (name, c) =>
+    new AuthleteAdapter({
+      baseUrl: c.baseUrl ?? authleteClusterUrl(c.cluster ?? 'us'),
+      serviceAccessToken: serviceAccessToken(name, c, process.env),
+      ...(c.callTimeoutMs !== undefined ? { callTimeoutMs: c.callTimeoutMs } : {}),
+    }),
 };
