@@ -1,11 +1,49 @@
-import { ApplicationFailure } from '@temporalio/workflow';
-import type { GoogleIdentityPlatformRequest } from '../../api';
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { fingerprint, type GoogleIdentityPlatformRequest } from '../../api';
 import type { ProviderContext, ProviderResult } from './types';
 
-/** STUB(google-identity-platform): replaced by the Google Identity Platform implementation. */
+/**
+ * One `accounts:revokeToken` call, retried by the activity's policy until it succeeds, fails for
+ * good, or the operation's deadline passes. Retrying is safe: Google ignores a repeated revocation
+ * and answers 200 at once. The Firebase ID token expires an hour after it was minted, so a retry
+ * long after that fails for good with INVALID_ID_TOKEN (non-retryable) instead of looping.
+ */
 export async function revokeAtGoogleIdentityPlatform(
-  _r: GoogleIdentityPlatformRequest,
-  _ctx: ProviderContext,
+  r: GoogleIdentityPlatformRequest,
+  ctx: ProviderContext,
 ): Promise<ProviderResult> {
-  throw ApplicationFailure.nonRetryable('google-identity-platform is not implemented yet', 'UNIMPLEMENTED');
+  const { state, timing } = ctx;
+  const acts = proxyActivities<Activities>({
+    startToCloseTimeout: '30s',
+    retry: { initialInterval: timing.retryInitialMs, backoffCoefficient: 2, maximumInterval: '30s' },
+  });
+
+  state.phase('REVOKING');
+  const result = await acts.googleIdentityPlatformRevokeToken.executeWithOptions(
+    { summary: `accounts:revokeToken ${r.tokenType}` },
+    [
+      {
+        connection: r.connection,
+        providerId: r.providerId,
+        tokenType: r.tokenType,
+        token: r.token,
+        idToken: r.idToken,
+        ...(r.tenantId !== undefined ? { tenantId: r.tenantId } : {}),
+        ...(r.redirectUri !== undefined ? { redirectUri: r.redirectUri } : {}),
+      },
+    ],
+  );
+  state.callSucceeded({ httpStatus: result.httpStatus });
+
+  return {
+    provider: 'google-identity-platform',
+    connection: r.connection,
+    // Google answers `{}` whether it revoked now or ignored a duplicate; either way the token is revoked.
+    revokedCount: 1,
+    providerId: r.providerId,
+    tokenType: r.tokenType,
+    tokenFingerprint: fingerprint(r.token),
+    ...(r.tenantId !== undefined ? { tenantId: r.tenantId } : {}),
+  };
 }

@@ -1,0 +1,199 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+import { apiKeyInvalid, apiKeyMissing, googleError, identityToolkitError } from './google-error';
+import type { GoogleEmulatorRequest, GoogleFault, RequestOutcome } from './public-types';
+import { checkRevokeTokenBody, type RevokeTokenBody } from './request-rules';
+import type { AccountStore } from './store';
+
+export const REVOKE_PATH = '/v2/accounts:revokeToken';
+const MAX_BODY = 1 << 20;
+
+export interface EmulatorState {
+  store: AccountStore;
+  apiKeys: ReadonlySet<string>;
+  faults: Array<{ fault: GoogleFault; remaining: number }>;
+  requests: GoogleEmulatorRequest[];
+  appleLatencyMs: number;
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+  outcome: RequestOutcome;
+  reason?: string;
+  headers?: Record<string, string>;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('body too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function takeFault(state: EmulatorState): GoogleFault | undefined {
+  const queued = state.faults[0];
+  if (!queued) return undefined;
+  queued.remaining -= 1;
+  if (queued.remaining === 0) state.faults.shift();
+  return queued.fault;
+}
+
+function faultAnswer(fault: GoogleFault): Answer {
+  const body = fault.body ?? googleError(fault.status);
+  const reason = (body as { error?: { status?: unknown } })?.error?.status;
+  return {
+    status: fault.status,
+    body,
+    outcome: 'fault',
+    reason: typeof reason === 'string' ? reason : `HTTP_${fault.status}`,
+    ...(fault.retryAfter !== undefined ? { headers: { 'retry-after': String(fault.retryAfter) } } : {}),
+  };
+}
+
+const rejected = (status: number, body: ReturnType<typeof googleError>, reason: string): Answer => ({
+  status,
+  body,
+  outcome: 'rejected',
+  reason,
+});
+
+/**
+ * After the request checks: the account's ID token, the duplicate rule, then Apple. Apple answers 200
+ * for a token it does not know or has revoked already; a CODE is exchanged first, so a bad or used code
+ * fails as the exchange would (`invalid_grant`).
+ */
+async function revoke(
+  state: EmulatorState,
+  body: RevokeTokenBody,
+  entry: GoogleEmulatorRequest,
+): Promise<Answer> {
+  const account = state.store.accountOfIdToken(body.idToken);
+  if (!account) return rejected(400, identityToolkitError('INVALID_ID_TOKEN'), 'INVALID_ID_TOKEN');
+  if ((body.tenantId ?? undefined) !== account.tenantId) {
+    return rejected(400, identityToolkitError('TENANT_ID_MISMATCH'), 'TENANT_ID_MISMATCH');
+  }
+  if (state.store.isDuplicate(account)) {
+    entry.shortCircuited = true;
+    return { status: 200, body: {}, outcome: 'duplicate-ignored' };
+  }
+  if (state.appleLatencyMs > 0) await delay(state.appleLatencyMs);
+  const token = state.store.token(body.token);
+  let outcome: RequestOutcome;
+  if (body.tokenType === 'CODE') {
+    const usable =
+      token !== undefined &&
+      token.type === 'CODE' &&
+      token.revokedAt === undefined &&
+      (token.redirectUri === undefined || token.redirectUri === body.redirectUri);
+    if (!usable) {
+      return rejected(
+        400,
+        identityToolkitError('INVALID_IDP_RESPONSE', 'invalid_grant'),
+        'INVALID_IDP_RESPONSE',
+      );
+    }
+    outcome = 'code-exchanged-and-revoked';
+  } else {
+    outcome = token !== undefined && token.revokedAt === undefined ? 'revoked' : 'already-invalid';
+  }
+  if (token !== undefined && token.revokedAt === undefined) token.revokedAt = new Date();
+  state.store.markAccountRevoked(account);
+  return { status: 200, body: {}, outcome };
+}
+
+async function answer(
+  state: EmulatorState,
+  req: IncomingMessage,
+  url: URL,
+  entry: GoogleEmulatorRequest,
+): Promise<Answer | 'reset'> {
+  if (req.method !== 'POST' || url.pathname !== REVOKE_PATH) {
+    await readBody(req).catch(() => '');
+    const status = url.pathname === REVOKE_PATH ? 405 : 404;
+    return {
+      status,
+      body: googleError(status, status === 404 ? `Method not found: ${url.pathname}` : 'Method not allowed.'),
+      outcome: 'not-found',
+    };
+  }
+  const text = await readBody(req);
+  let json: unknown;
+  let parsed = true;
+  try {
+    json = JSON.parse(text);
+    entry.body = json;
+  } catch {
+    parsed = false;
+  }
+  // Logged before a fault answers, so tests can see the key was sent with every attempt.
+  const key = url.searchParams.get('key') ?? req.headers['x-goog-api-key'];
+  entry.apiKey =
+    typeof key !== 'string' || key === '' ? 'missing' : state.apiKeys.has(key) ? 'valid' : 'invalid';
+
+  const fault = takeFault(state);
+  if (fault?.reset) return 'reset';
+  if (fault) return faultAnswer(fault);
+
+  if (entry.apiKey === 'missing') return rejected(403, apiKeyMissing(), 'API_KEY_MISSING');
+  if (entry.apiKey === 'invalid') return rejected(400, apiKeyInvalid(), 'API_KEY_INVALID');
+
+  if (!parsed) {
+    return rejected(
+      400,
+      googleError(400, 'Invalid JSON payload received. Unexpected token.'),
+      'INVALID_JSON_PAYLOAD',
+    );
+  }
+  const checked = checkRevokeTokenBody(json);
+  if (!checked.ok) return rejected(400, checked.error, checked.reason);
+  return revoke(state, checked.body, entry);
+}
+
+/** The HTTP server of the emulator; every request is logged with its arrival and answer times. */
+export function createEmulatorServer(state: EmulatorState): Server {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const entry: GoogleEmulatorRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      apiKey: 'missing',
+      receivedAt: new Date(),
+      shortCircuited: false,
+    };
+    state.requests.push(entry);
+    let result: Answer | 'reset';
+    try {
+      result = await answer(state, req, url, entry);
+    } catch {
+      result = { status: 500, body: googleError(500), outcome: 'rejected', reason: 'INTERNAL' };
+    }
+    entry.respondedAt = new Date();
+    if (result === 'reset') {
+      entry.outcome = 'fault';
+      entry.reason = 'CONNECTION_RESET';
+      req.socket.destroy();
+      return;
+    }
+    entry.status = result.status;
+    entry.outcome = result.outcome;
+    if (result.reason !== undefined) entry.reason = result.reason;
+    const payload = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
+    res.writeHead(result.status, {
+      'content-type':
+        typeof result.body === 'string' ? 'text/html; charset=UTF-8' : 'application/json; charset=UTF-8',
+      ...result.headers,
+    });
+    res.end(payload);
+  };
+  return createServer((req, res) => void handle(req, res));
+}
