@@ -1,0 +1,278 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fingerprint } from '../../api/fingerprint';
+import { assertionAlgs, authenticateClient, detectAuthMethod } from './client-auth';
+import type {
+  OAuth2EmulatorBehaviour,
+  OAuth2EmulatorClient,
+  OAuth2EmulatorEndpoint,
+  OAuth2EmulatorRequest,
+  OAuth2Fault,
+} from './public-types';
+import { isUsable, type TokenStore } from './token-store';
+
+export interface EmulatorUrls {
+  issuer: string;
+  /** The issuer's path ('' or '/tenants/acme'). */
+  issuerPath: string;
+  revocationPath: string;
+  revocationEndpoint: string;
+  tokenEndpoint: string;
+}
+
+export interface EmulatorState {
+  urls: EmulatorUrls;
+  clients: Map<string, OAuth2EmulatorClient>;
+  tokens: TokenStore;
+  behaviour: OAuth2EmulatorBehaviour;
+  faults: Array<{ fault: OAuth2Fault; remaining: number }>;
+  requests: OAuth2EmulatorRequest[];
+  seenJtis: Map<string, number>;
+}
+
+const maxBodyBytes = 64 * 1024;
+const authMethodsSupported = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
+
+function metadata(urls: EmulatorUrls, oidc: boolean): Record<string, unknown> {
+  return {
+    issuer: urls.issuer,
+    // Advertised for completeness; this emulator implements revocation and discovery only.
+    token_endpoint: urls.tokenEndpoint,
+    response_types_supported: ['code'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    token_endpoint_auth_methods_supported: authMethodsSupported,
+    revocation_endpoint: urls.revocationEndpoint,
+    revocation_endpoint_auth_methods_supported: authMethodsSupported,
+    revocation_endpoint_auth_signing_alg_values_supported: [...assertionAlgs],
+    ...(oidc
+      ? {
+          authorization_endpoint: `${urls.issuer}/authorize`,
+          jwks_uri: `${urls.issuer}/jwks`,
+          subject_types_supported: ['public'],
+          id_token_signing_alg_values_supported: ['ES256'],
+        }
+      : {}),
+  };
+}
+
+function takeFault(state: EmulatorState, endpoint: OAuth2EmulatorEndpoint): OAuth2Fault | undefined {
+  const index = state.faults.findIndex((q) => q.fault.endpoint === endpoint || q.fault.endpoint === '*');
+  const queued = state.faults[index];
+  if (!queued) return undefined;
+  queued.remaining -= 1;
+  if (queued.remaining === 0) state.faults.splice(index, 1);
+  return queued.fault;
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+function sendFault(res: ServerResponse, fault: OAuth2Fault): void {
+  if (fault.dropConnection) {
+    res.socket?.destroy();
+    return;
+  }
+  const headers = { 'cache-control': 'no-store', ...fault.headers };
+  if (fault.body === undefined) {
+    res.writeHead(fault.status, { ...headers, 'content-length': 0 });
+    res.end();
+  } else if (typeof fault.body === 'string') {
+    res.writeHead(fault.status, { 'content-type': 'text/plain', ...headers });
+    res.end(fault.body);
+  } else {
+    sendJson(res, fault.status, fault.body, headers);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBodyBytes) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > maxBodyBytes ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function endpointOf(state: EmulatorState, method: string, path: string): OAuth2EmulatorEndpoint | 'other' {
+  const { issuerPath, revocationPath } = state.urls;
+  if (path === revocationPath) return 'revocation';
+  if (method === 'GET' && path === `/.well-known/oauth-authorization-server${issuerPath}`)
+    return 'oauth-discovery';
+  if (method === 'GET' && path === `${issuerPath}/.well-known/openid-configuration`) return 'oidc-discovery';
+  return 'other';
+}
+
+/** The HTTP handler of the emulator: discovery documents and the RFC 7009 revocation endpoint. */
+export function createHandler(state: EmulatorState) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const at = Date.now();
+    const method = req.method ?? 'GET';
+    const path = new URL(req.url ?? '/', 'http://emulator').pathname;
+    const endpoint = endpointOf(state, method, path);
+    const entry: OAuth2EmulatorRequest = { at, method, path, endpoint, status: 0 };
+    state.requests.push(entry);
+    res.on('close', () => {
+      if (entry.status === 0) entry.status = res.headersSent ? res.statusCode : -1;
+    });
+    try {
+      if (endpoint === 'other') {
+        entry.status = 404;
+        sendJson(res, 404, { error: 'not_found', error_description: `no such endpoint: ${method} ${path}` });
+        return;
+      }
+      if (endpoint !== 'revocation') {
+        const fault = takeFault(state, endpoint);
+        if (fault) {
+          entry.fault = true;
+          entry.status = fault.status;
+          sendFault(res, fault);
+          return;
+        }
+        entry.status = 200;
+        sendJson(res, 200, metadata(state.urls, endpoint === 'oidc-discovery'));
+        return;
+      }
+      await revocation(state, req, res, entry);
+    } catch {
+      entry.status = 500;
+      if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
+      else res.end();
+    }
+  };
+}
+
+function oauthError(
+  res: ServerResponse,
+  entry: OAuth2EmulatorRequest,
+  status: number,
+  error: string,
+  description: string,
+  headers: Record<string, string> = {},
+): void {
+  entry.status = status;
+  entry.error = error;
+  sendJson(res, status, { error, error_description: description }, headers);
+}
+
+/** RFC 7009 §2: POST, form-encoded, client authentication, then revoke (or not) and answer 200. */
+async function revocation(
+  state: EmulatorState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  entry: OAuth2EmulatorRequest,
+): Promise<void> {
+  if (entry.method !== 'POST') {
+    oauthError(res, entry, 405, 'invalid_request', 'the revocation endpoint accepts POST only', {
+      allow: 'POST',
+    });
+    return;
+  }
+  const text = await readBody(req);
+  const form = new URLSearchParams(text ?? '');
+  const token = form.get('token');
+  const hint = form.get('token_type_hint');
+  if (token) entry.tokenFingerprint = fingerprint(token);
+  if (hint !== null) entry.tokenTypeHint = hint;
+  const auth = authenticateClient(req.headers, form, {
+    clients: state.clients,
+    audiences: [state.urls.issuer, state.urls.revocationEndpoint, state.urls.tokenEndpoint],
+    seenJtis: state.seenJtis,
+  });
+  // The method by the request's shape is logged even when authentication fails.
+  entry.authMethod = auth.ok ? auth.method : detectAuthMethod(req.headers, form);
+  if (auth.clientId) entry.clientId = auth.clientId;
+  if (auth.assertion) entry.assertion = auth.assertion;
+  entry.authenticated = auth.ok;
+
+  const fault = takeFault(state, 'revocation');
+  if (fault && !fault.afterRevoke) {
+    entry.fault = true;
+    entry.status = fault.status;
+    sendFault(res, fault);
+    return;
+  }
+
+  if (text === undefined) {
+    oauthError(res, entry, 413, 'invalid_request', 'request body too large');
+    return;
+  }
+  if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) {
+    oauthError(res, entry, 400, 'invalid_request', 'content-type must be application/x-www-form-urlencoded');
+    return;
+  }
+  const repeated = [...new Set(form.keys())].find((k) => form.getAll(k).length > 1);
+  if (repeated) {
+    oauthError(res, entry, 400, 'invalid_request', `parameter ${repeated} is repeated`);
+    return;
+  }
+  if (!auth.ok) {
+    oauthError(
+      res,
+      entry,
+      auth.status,
+      auth.error,
+      auth.description,
+      auth.status === 401 && auth.usedAuthorizationHeader
+        ? { 'www-authenticate': 'Basic realm="oauth2-emulator", charset="UTF-8"' }
+        : {},
+    );
+    return;
+  }
+  if (!token) {
+    oauthError(res, entry, 400, 'invalid_request', 'token is required');
+    return;
+  }
+  if (hint !== null && hint !== 'access_token' && hint !== 'refresh_token') {
+    oauthError(res, entry, 400, 'unsupported_token_type', `token_type_hint ${hint} is not supported`);
+    return;
+  }
+
+  // The hint is only a hint (§2.1): the lookup covers every token type.
+  const stored = state.tokens.find(token);
+  if (stored) entry.tokenFound = stored.type;
+  if (stored && stored.clientId !== auth.clientId) {
+    if (state.behaviour.foreignTokens === 'refuse') {
+      oauthError(res, entry, 400, 'invalid_grant', 'the token was issued to another client');
+      return;
+    }
+  } else if (stored) {
+    if (stored.type === 'access_token' && !state.behaviour.revokesAccessTokens) {
+      oauthError(res, entry, 400, 'unsupported_token_type', 'this server does not revoke access tokens');
+      return;
+    }
+    if (isUsable(stored)) {
+      const wholeGrant = stored.type === 'refresh_token' || state.behaviour.accessTokenRevokesGrant;
+      entry.revoked = state.tokens
+        .revoke(stored, wholeGrant)
+        .map((t) => ({ type: t.type, fingerprint: fingerprint(t.value) }));
+    }
+  }
+
+  if (fault) {
+    // afterRevoke: the work is done, the answer is lost.
+    entry.fault = true;
+    entry.status = fault.status;
+    sendFault(res, fault);
+    return;
+  }
+  // §2.2: 200 whether the token was revoked now, before, or never existed.
+  entry.status = 200;
+  res.writeHead(200, { 'cache-control': 'no-store', 'content-length': 0 });
+  res.end();
+}
