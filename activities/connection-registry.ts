@@ -2,7 +2,8 @@ import type { AuthleteAdapter } from './authlete/adapter';
 import type { GoogleIdentityPlatformAdapter } from './google-identity-platform/adapter';
 import type { OAuth2Adapter } from './oauth2/adapter';
 import type { OpenPaymentsAdapter } from './open-payments/adapter';
-import { connectionNotConfigured } from './provider-failure';
+import { Code } from '../api/status-codes';
+import { connectionNotConfigured, providerFailure } from './provider-failure';
 import type { YandexCloudAdapter } from './yandex-cloud/adapter';
 
 /** The adapter type of each provider key. */
@@ -22,13 +23,30 @@ export interface ConnectionRegistry {
   names(provider: AdapterProvider): string[];
 }
 
-/** The adapter for a request's connection. Thrown when not configured: a non-retryable FAILED_PRECONDITION. */
+/**
+ * The adapter for a request's connection. Thrown when the connection is not configured, or when its
+ * adapter cannot be built (a key file missing, an env var unset): a non-retryable FAILED_PRECONDITION,
+ * because retrying does not heal configuration.
+ */
 export function requireAdapter<P extends AdapterProvider>(
   registry: ConnectionRegistry,
   provider: P,
   connection: string,
 ): ProviderAdapters[P] {
-  const adapter = registry.get(provider, connection);
+  let adapter: ProviderAdapters[P] | undefined;
+  try {
+    adapter = registry.get(provider, connection);
+  } catch (err) {
+    // Config errors name the field and path, never a secret value.
+    const reason = err instanceof Error ? err.message : 'cannot be built';
+    throw providerFailure({
+      provider,
+      connection,
+      code: Code.FAILED_PRECONDITION,
+      reason: 'CONNECTION_MISCONFIGURED',
+      message: `connection "${connection}" of ${provider} is misconfigured: ${reason}`,
+    });
+  }
   if (!adapter) throw connectionNotConfigured(provider, connection, registry.names(provider));
   return adapter;
 }

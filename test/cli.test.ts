@@ -137,7 +137,7 @@ void describe('revoke CLI: starting revocations', () => {
     });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^done +true$/m);
-    assert.match(r.stdout, /^revoked +1 refresh token\(s\): rt-a2$/m);
+    assert.match(r.stdout, /^revoked +1: rt-a2$/m);
     assert.match(r.stdout, /^provider +yandex-cloud\/default$/m);
     assert.doesNotMatch(r.stdout + r.stderr, new RegExp(secret));
     assert.deepEqual(active(s), ['rt-a1', 'rt-b1']);

@@ -1,5 +1,5 @@
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
-import { DEFAULT_TASK_QUEUE } from '../api';
+import { DEFAULT_TASK_QUEUE, providerKeys } from '../api';
 import { loadCodecKeyring } from './codec-keys';
 import { buildConnectionRegistry, loadConnectionsConfig } from './connections';
 import { createRevocationWorker } from './create-worker';
@@ -29,10 +29,11 @@ async function main(): Promise<void> {
       connections,
       keyring,
     });
+    const configured = providerKeys
+      .map((p) => `${p}: ${connections.names(p).join(', ') || 'none'}`)
+      .join('; ');
     process.stdout.write(
-      `worker ready: task queue ${taskQueue}, namespace ${target.namespace}, yandex-cloud connections: ${
-        connections.names('yandex-cloud').join(', ') || 'none'
-      }\n`,
+      `worker ready: task queue ${taskQueue}, namespace ${target.namespace}; connections ${configured}\n`,
     );
     await worker.run();
   } finally {

@@ -27,8 +27,9 @@ function responseSummary(op: Operation): string | undefined {
   if (!r) return undefined;
   const count = text(field(r, 'revokedCount'));
   const ids = field(r, 'refreshTokenIds');
-  const list = Array.isArray(ids) && ids.length > 0 ? `: ${ids.join(', ')}` : '';
-  return count !== undefined ? `${count} refresh token(s)${list}` : list.slice(2) || undefined;
+  // Yandex names what it revoked; other providers echo nothing, so say what was asked (no secrets).
+  const what = Array.isArray(ids) && ids.length > 0 ? ids.join(', ') : text(field(op.metadata, 'target'));
+  return [count, what].filter((s) => s !== undefined && s !== '').join(': ') || undefined;
 }
 
 /** Aligned key/value lines for people; `--json` prints the Operation itself. */
