@@ -8,12 +8,8 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { AuthleteAdapter, authleteClusterUrl } from '../activities/authlete/adapter';
 import { createAuthleteActivities } from '../activities/authlete/activities';
-import {
-  AUTHLETE_RESULT_TYPE,
-  AuthleteApiError,
-  classifyAuthleteError,
-  parseRetryAfter,
-} from '../activities/authlete/errors';
+import { AUTHLETE_RESULT_TYPE, AuthleteApiError, classifyAuthleteError } from '../activities/authlete/errors';
+import { parseRetryAfter } from '../activities/retry-after';
 import {
   Code,
   InvalidArgumentError,

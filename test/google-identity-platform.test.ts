@@ -12,8 +12,8 @@ import { GoogleIdentityPlatformAdapter } from '../activities/google-identity-pla
 import {
   GOOGLE_ERROR_TYPE_URL,
   GoogleIdentityPlatformError,
-  retryAfterMs,
 } from '../activities/google-identity-platform/errors';
+import { parseRetryAfter as retryAfterMs } from '../activities/retry-after';
 import {
   Code,
   fingerprint,

@@ -1,6 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import { scrubSecrets } from '../../api';
-import { AuthleteApiError, AuthleteResponseError, AuthleteTransportError, parseRetryAfter } from './errors';
+import { parseRetryAfter } from '../retry-after';
+import { AuthleteApiError, AuthleteResponseError, AuthleteTransportError } from './errors';
 import type {
   AuthleteIdTokenReissueRequest,
   AuthleteIdTokenReissueResponse,

@@ -164,16 +164,3 @@ export function authleteFailure(
     ...(c.retryAfterMs !== undefined ? { retryAfterMs: c.retryAfterMs } : {}),
   });
 }
-
-/**
- * Retry-After (RFC 9110 §10.2.3): delay-seconds or an HTTP-date, as milliseconds from `now`.
- * Undefined when absent or unreadable; a date in the past is 0.
- */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  if (!/[a-z]/i.test(v)) return undefined;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}

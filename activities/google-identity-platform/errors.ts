@@ -10,6 +10,7 @@ import {
   type Status,
 } from '../../api';
 import { providerFailure } from '../provider-failure';
+import { parseRetryAfter } from '../retry-after';
 
 /** `@type` of the Status detail that keeps Google's error body (scrubbed). */
 export const GOOGLE_ERROR_TYPE_URL = 'type.googleapis.com/tokenrevocation.v1.GoogleIdentityPlatformError';
@@ -95,15 +96,6 @@ function googleErrorOf(text: string): GoogleErrorBody | undefined {
   }
 }
 
-/** `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3), in milliseconds. */
-export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
-  const value = (Array.isArray(header) ? header[0] : header)?.trim();
-  if (!value) return undefined;
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
 /**
  * The google.rpc code of an HTTP failure. Google's `status` name refines the code, but the HTTP
  * status decides retryability (400/401/403/404 never, 5xx/429 always): a status name that disagrees
@@ -168,7 +160,7 @@ export function httpFailure(
     ? `HTTP ${httpStatus} ${scrub.text(statusName.slice(0, 100))}`
     : `HTTP ${httpStatus}`;
   const message = `${PREFIX} failed (${label}): ${googleMessage || 'no error message'}`;
-  const after = isRetryableCode(code) ? retryAfterMs(retryAfter) : undefined;
+  const after = isRetryableCode(code) ? parseRetryAfter(retryAfter) : undefined;
   const delay = after !== undefined && after > 0 ? after : undefined;
   return new GoogleIdentityPlatformError(message, code, reason, [kept, ...googleDetails], httpStatus, delay);
 }

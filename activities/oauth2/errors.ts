@@ -10,6 +10,8 @@ import {
 } from '../../api';
 import { providerFailure } from '../provider-failure';
 
+import { parseRetryAfter } from '../retry-after';
+
 /** The step of a revocation that failed. */
 export type OAuth2Phase = 'discovery' | 'revocation';
 
@@ -58,16 +60,6 @@ export const OAuth2TypeUrl = {
   errorResponse: 'type.googleapis.com/tokenrevocation.v1.OAuth2ErrorResponse',
   retryInfo: 'type.googleapis.com/google.rpc.RetryInfo',
 } as const;
-
-/** `Retry-After` (RFC 9110 §10.2.3): delay-seconds or an HTTP-date; milliseconds from `now`. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now);
-}
 
 function isResponse(value: unknown): value is Response {
   return (

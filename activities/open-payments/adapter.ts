@@ -6,9 +6,9 @@ import {
   OpenPaymentsKeyNotPublishedError,
   OpenPaymentsPolicyError,
   OpenPaymentsTransportError,
-  parseRetryAfter,
   type OpenPaymentsErrorBody,
 } from './errors';
+import { parseRetryAfter } from '../retry-after';
 
 /** How to act as one Open Payments client (one key pair published in the client's wallet address JWKS). */
 export interface OpenPaymentsConnection {

@@ -102,16 +102,3 @@ export function openPaymentsFailure(
     ...(http?.retryAfterMs !== undefined ? { retryAfterMs: http.retryAfterMs } : {}),
   });
 }
-
-/**
- * Retry-After as milliseconds from `now`: delay-seconds or an HTTP date (RFC 9110 §10.2.3).
- * Undefined when absent or unparseable; never negative.
- */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const raw = (Array.isArray(value) ? value[0] : value)?.trim();
-  if (!raw) return undefined;
-  if (/^\d+$/.test(raw)) return Number(raw) * 1000;
-  const at = Date.parse(raw);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now);
-}

@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { generateSelfSignedCertificate } from '../yandex-cloud/certificate';
+import { generateSelfSignedCertificate } from '../tls-certificate';
 import type {
   OAuth2Emulator,
   OAuth2EmulatorBehaviour,

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { generateSelfSignedCertificate } from './certificate';
+import { generateSelfSignedCertificate } from '../tls-certificate';
 import { FaultQueue } from './fault-queue';
 import { OperationStore } from './operations';
 import type {
