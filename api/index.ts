@@ -1,3 +1,4 @@
+export * from './bulk-job';
 export * from './contract';
 export * from './errors';
 export * from './fingerprint';

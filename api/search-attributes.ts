@@ -11,6 +11,7 @@ export const SearchAttributes = {
   subject: defineSearchAttributeKey('RevocationSubject', SearchAttributeType.KEYWORD),
   createdBy: defineSearchAttributeKey('RevocationCreatedBy', SearchAttributeType.KEYWORD),
   outcome: defineSearchAttributeKey('RevocationOutcome', SearchAttributeType.KEYWORD),
+  jobName: defineSearchAttributeKey('RevocationJobName', SearchAttributeType.KEYWORD),
 } as const;
 
 export const searchAttributeKeys = Object.values(SearchAttributes);

@@ -2,7 +2,9 @@ import { Session } from '@yandex-cloud/nodejs-sdk';
 import { refreshTokenService } from '@yandex-cloud/nodejs-sdk/iam-v1';
 import { operationService } from '@yandex-cloud/nodejs-sdk/operation';
 import { codeFromGrpcStatus } from '../../api';
-import type { Status } from '../../api';
+import type { Status, YandexRevokeTarget } from '../../api';
+
+export type { YandexRevokeTarget } from '../../api';
 
 const {
   RevokeRefreshTokenMetadata,
@@ -28,12 +30,6 @@ export interface YandexCloudConnection {
   /** Deadline of each RPC. @default 15000 */
   callTimeoutMs?: number;
 }
-
-export type YandexRevokeTarget =
-  | { refreshTokenId: string }
-  | { refreshToken: string }
-  | { revokeFilter: { clientId?: string; subjectId?: string; clientInstanceInfo?: string } }
-  | Record<string, never>;
 
 /** A Yandex Operation reduced to what the engine needs; safe to put in workflow history. */
 export interface YandexOperationSnapshot {

@@ -53,6 +53,20 @@ export const yandexCloudRequest = z
 
 export type YandexCloudRequest = z.output<typeof yandexCloudRequest>;
 
+/** What `RefreshTokenService.Revoke` gets: one of the selectors, or none (every token of the caller). */
+export type YandexRevokeTarget =
+  | { refreshTokenId: string }
+  | { refreshToken: string }
+  | { revokeFilter: { clientId?: string; subjectId?: string; clientInstanceInfo?: string } }
+  | Record<string, never>;
+
+export function yandexRevokeTarget(r: YandexCloudRequest): YandexRevokeTarget {
+  if (r.refreshTokenId !== undefined) return { refreshTokenId: r.refreshTokenId };
+  if (r.refreshToken !== undefined) return { refreshToken: r.refreshToken };
+  if (r.revokeFilter !== undefined) return { revokeFilter: r.revokeFilter };
+  return {};
+}
+
 export function yandexTarget(r: YandexCloudRequest): string {
   if (r.refreshTokenId !== undefined) return `refresh token id ${r.refreshTokenId}`;
   if (r.refreshToken !== undefined) return `refresh token ${fingerprint(r.refreshToken)}`;

@@ -2,7 +2,10 @@ import { startDevServer } from '../../scripts/dev-server';
 import { findTemporalCli } from '../../scripts/temporal-cli';
 
 /** Dynamic config every test server runs with (lowered continue-as-new thresholds etc. go here). */
-export const testDynamicConfig: Record<string, unknown> = {};
+export const testDynamicConfig: Record<string, unknown> = {
+  // Bulk jobs continue as new when the server suggests it; a low threshold makes that happen in tests.
+  'limit.historyCount.suggestContinueAsNew': 60,
+};
 
 export interface TestTemporal {
   address: string;

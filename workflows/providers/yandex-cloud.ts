@@ -1,15 +1,8 @@
 import { CancellationScope, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
-import type { Activities, YandexOperationSnapshot, YandexRevokeTarget } from '../../activities';
-import type { YandexCloudRequest } from '../../api';
+import type { Activities, YandexOperationSnapshot } from '../../activities';
+import { yandexRevokeTarget, type YandexCloudRequest } from '../../api';
 import { ProviderOperationFailed } from '../failures';
 import type { ProviderContext, ProviderResult } from './types';
-
-function revokeTarget(r: YandexCloudRequest): YandexRevokeTarget {
-  if (r.refreshTokenId !== undefined) return { refreshTokenId: r.refreshTokenId };
-  if (r.refreshToken !== undefined) return { refreshToken: r.refreshToken };
-  if (r.revokeFilter !== undefined) return { revokeFilter: r.revokeFilter };
-  return {};
-}
 
 /**
  * Revoke, then poll the provider's operation on durable timers (capped doubling backoff) until it
@@ -40,7 +33,7 @@ export async function revokeAtYandexCloud(
   state.phase('REVOKING');
   let op = await acts.yandexRevokeRefreshTokens.executeWithOptions(
     { summary: 'RefreshTokenService.Revoke' },
-    [{ connection: r.connection, target: revokeTarget(r) }],
+    [{ connection: r.connection, target: yandexRevokeTarget(r) }],
   );
   mirror(op);
 

@@ -1,0 +1,141 @@
+import { Context } from '@temporalio/activity';
+import {
+  Code,
+  describeTarget,
+  fingerprint,
+  InvalidArgumentError,
+  parseRevocationRequest,
+  zeroCounts,
+  type BulkCounts,
+  type BulkFailure,
+  type BulkRevocationJob,
+} from '../../api';
+import { requireAdapter, type ConnectionRegistry } from '../connection-registry';
+import { forEachConcurrent, RateLimiter } from './rate-limiter';
+import { revokeTarget, type ProviderCalls } from './revoke-target';
+import { readPage, type SourceEntry } from './sources';
+
+export interface BulkPageInput {
+  job: BulkRevocationJob;
+  cursor?: string;
+  concurrency: number;
+  ratePerSecond?: number;
+  /** How many more failures the report wants in full. */
+  failuresWanted: number;
+  /** Dry run: how many more fingerprints the report wants. */
+  samplesWanted: number;
+}
+
+export interface BulkPageResult {
+  counts: BulkCounts;
+  failures: BulkFailure[];
+  wouldRevoke: string[];
+  /** Undefined when the source is exhausted. */
+  nextCursor?: string;
+  total?: number;
+  elapsedMs: number;
+}
+
+/** What a page has done so far, kept in heartbeats so a retried page skips finished targets. */
+interface Checkpoint {
+  finished: number[];
+  counts: BulkCounts;
+  failures: BulkFailure[];
+  wouldRevoke: string[];
+}
+
+const TARGET_ATTEMPTS = 3;
+
+export function createBulkActivities(registry: ConnectionRegistry, calls: ProviderCalls) {
+  const adapters = {
+    authlete: (c: string) => requireAdapter(registry, 'authlete', c),
+    yandexCloud: (c: string) => requireAdapter(registry, 'yandex-cloud', c),
+  };
+
+  return {
+    /**
+     * Reads one page of the job's source and revokes its targets with bounded concurrency and the
+     * job's rate. Counts are exact: each target of the page is counted once in the result, and a
+     * retried page (worker crash) resumes from its last heartbeat instead of counting again.
+     */
+    async bulkProcessPage(input: BulkPageInput): Promise<BulkPageResult> {
+      const ctx = Context.current();
+      const started = Date.now();
+      const { job } = input;
+      const page = await readPage(job.source, { cursor: input.cursor, pageSize: job.pageSize }, adapters);
+      const previous = ctx.info.heartbeatDetails as Checkpoint | undefined;
+      const cp: Checkpoint = previous ?? {
+        finished: [],
+        counts: zeroCounts(),
+        failures: [],
+        wouldRevoke: [],
+      };
+      const finished = new Set(cp.finished);
+      const limiter = new RateLimiter(input.ratePerSecond);
+      const beat = () => ctx.heartbeat({ ...cp, finished: [...finished] } satisfies Checkpoint);
+      // Heartbeat on a clock too: one slow target (a long Retry-After) must not look like a dead worker.
+      const ticker = setInterval(beat, 5_000);
+
+      const record = (position: number, outcome: keyof BulkCounts, fp: string, failure?: BulkFailure) => {
+        cp.counts[outcome]++;
+        cp.counts.processed++;
+        if (failure && cp.failures.length < input.failuresWanted) cp.failures.push(failure);
+        if (outcome === 'skipped' && cp.wouldRevoke.length < input.samplesWanted) cp.wouldRevoke.push(fp);
+        finished.add(position);
+        beat();
+      };
+
+      const handle = async (entry: SourceEntry, index: number): Promise<void> => {
+        if (finished.has(index)) return;
+        if ('unreadable' in entry) {
+          const fp = `line ${entry.position}`;
+          const error = { code: Code.INVALID_ARGUMENT, message: entry.unreadable, details: [] };
+          return record(index, 'failed', fp, { position: entry.position, fingerprint: fp, error });
+        }
+        let request;
+        try {
+          request = parseRevocationRequest(entry.request);
+        } catch (err) {
+          if (!(err instanceof InvalidArgumentError)) throw err;
+          const fp = fingerprint(JSON.stringify(entry.request) ?? 'undefined');
+          const error = { code: Code.INVALID_ARGUMENT, message: err.message, details: [] };
+          return record(index, 'failed', fp, { position: entry.position, fingerprint: fp, error });
+        }
+        const fp = `${fingerprint(JSON.stringify(request))} ${describeTarget(request)}`;
+        if (job.dryRun) return record(index, 'skipped', fp);
+        await limiter.take();
+        const result = await revokeTarget(request, calls, { attempts: TARGET_ATTEMPTS, backoffMs: 500 });
+        if (result.outcome === 'failed') {
+          return record(index, 'failed', fp, {
+            position: entry.position,
+            fingerprint: fp,
+            provider: request.provider,
+            error: result.error,
+          });
+        }
+        return record(index, result.outcome, fp);
+      };
+
+      try {
+        await forEachConcurrent(page.entries, input.concurrency, handle);
+      } finally {
+        clearInterval(ticker);
+      }
+
+      let nextCursor = page.nextCursor;
+      if (job.source.kind === 'authlete-list' && nextCursor !== undefined) {
+        // Revoked tokens leave Authlete's list; the ones still listed are skipped over.
+        const stillListed = job.dryRun ? page.entries.length : cp.counts.failed;
+        nextCursor = String(Number(nextCursor) + stillListed);
+      }
+      return {
+        counts: cp.counts,
+        failures: cp.failures,
+        wouldRevoke: cp.wouldRevoke,
+        ...(nextCursor !== undefined ? { nextCursor } : {}),
+        ...(page.total !== undefined ? { total: page.total } : {}),
+        elapsedMs: Date.now() - started,
+      };
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { connectionName } from './requests/common';
+import { parseOrThrow } from './validation';
+import type { Status } from './operation';
+
+/** Where a bulk job's targets come from. */
+export const bulkSource = z.discriminatedUnion('kind', [
+  /** Small lists only: the requests travel in the job input, so in workflow history (encrypted). */
+  z.strictObject({ kind: z.literal('inline'), requests: z.array(z.unknown()).min(1).max(1000) }),
+  /**
+   * A file of RevocationRequest JSON lines that the workers can read. Only the path enters history;
+   * the lines (and their secrets) are read by the page activity.
+   */
+  z.strictObject({
+    kind: z.literal('ndjson'),
+    path: z
+      .string()
+      .min(1)
+      .max(4096)
+      .refine(
+        (p) => p.startsWith('/') || p.startsWith('file:///'),
+        'must be an absolute path or a file:/// URL',
+      ),
+  }),
+  /** Authlete's token list, filtered; each listed token is revoked by its access token hash. */
+  z.strictObject({
+    kind: z.literal('authlete-list'),
+    connection: connectionName.default('default'),
+    serviceId: z.string().regex(/^[1-9]\d{0,18}$/, 'must be a numeric Authlete service id'),
+    clientIdentifier: z.string().min(1).max(256).optional(),
+    subject: z.string().min(1).max(100).optional(),
+  }),
+  /** Yandex Cloud `RefreshTokenService.List` of a subject, with its filter syntax; revoked by id. */
+  z.strictObject({
+    kind: z.literal('yandex-list'),
+    connection: connectionName.default('default'),
+    subjectId: z.string().min(1).max(50).optional(),
+    filter: z.string().min(1).max(1000).optional(),
+  }),
+]);
+
+export const bulkRevocationJob = z.strictObject({
+  /** Shown in the Web UI and searchable (RevocationJobName); letters, digits, `.`, `_`, `-`. */
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be 1-100 letters, digits, ".", "_" or "-"'),
+  source: bulkSource,
+  /** Targets per page (one activity). @default 100 */
+  pageSize: z.number().int().min(1).max(1000).default(100),
+  /** Provider calls in flight at once within a page. @default 10 */
+  concurrency: z.number().int().min(1).max(100).default(10),
+  /** Provider calls per second for the job, across all workers. Unlimited when absent. */
+  ratePerSecond: z.number().positive().max(10_000).optional(),
+  /** List what would be revoked (counts, fingerprints) and touch nothing. @default false */
+  dryRun: z.boolean().default(false),
+  /** How many failures the report keeps in full. @default 50 */
+  maxReportedFailures: z.number().int().min(0).max(1000).default(50),
+  description: z.string().max(256).optional(),
+  createdBy: z.string().min(1).max(256).optional(),
+  /** Set by a schedule's action: the schedule that started this run. */
+  scheduleId: z.string().min(1).max(200).optional(),
+});
+
+export type BulkRevocationJob = z.output<typeof bulkRevocationJob>;
+export type BulkRevocationJobInput = z.input<typeof bulkRevocationJob>;
+export type BulkSource = BulkRevocationJob['source'];
+
+/** Thrown when invalid: InvalidArgumentError naming each bad field (`job.source.path`, ...). */
+export function parseBulkRevocationJob(value: unknown): BulkRevocationJob {
+  return parseOrThrow(bulkRevocationJob, value, 'job');
+}
+
+/** Outcome counts of a job; `processed` = succeeded + alreadyRevoked + failed + skipped. */
+export interface BulkCounts {
+  processed: number;
+  succeeded: number;
+  alreadyRevoked: number;
+  failed: number;
+  skipped: number;
+}
+
+export const zeroCounts = (): BulkCounts => ({
+  processed: 0,
+  succeeded: 0,
+  alreadyRevoked: 0,
+  failed: 0,
+  skipped: 0,
+});
+
+export function addCounts(a: BulkCounts, b: BulkCounts): BulkCounts {
+  return {
+    processed: a.processed + b.processed,
+    succeeded: a.succeeded + b.succeeded,
+    alreadyRevoked: a.alreadyRevoked + b.alreadyRevoked,
+    failed: a.failed + b.failed,
+    skipped: a.skipped + b.skipped,
+  };
+}
+
+/** One failed target in a report: where it was, its fingerprint (never the token), and why. */
+export interface BulkFailure {
+  /** Position in the source (0-based line or list index). */
+  position: number;
+  fingerprint: string;
+  provider?: string;
+  error: Status;
+}
+
+const typePrefix = 'type.googleapis.com/tokenrevocation.v1.';
+export const BulkTypeUrl = {
+  metadata: `${typePrefix}BulkRevocationMetadata`,
+  response: `${typePrefix}BulkRevocationReport`,
+} as const;
+
+export interface BulkRevocationMetadata extends BulkCounts {
+  '@type': typeof BulkTypeUrl.metadata;
+  name: string;
+  source: string;
+  phase: 'RUNNING' | 'PAUSED' | 'CANCELLING' | 'DONE';
+  dryRun: boolean;
+  /** Targets in the source, when the source can tell. */
+  total?: number;
+  pages: number;
+  /** Achieved provider calls per second over the last page. */
+  currentRate?: number;
+  ratePerSecond?: number;
+  concurrency: number;
+  /** Opaque position of the next page. */
+  cursor?: string;
+  /** Runs so far (continue-as-new starts a new run). */
+  runs: number;
+  scheduleId?: string;
+}
+
+export interface BulkRevocationReport extends BulkCounts {
+  '@type': typeof BulkTypeUrl.response;
+  name: string;
+  dryRun: boolean;
+  total?: number;
+  pages: number;
+  runs: number;
+  cancelled: boolean;
+  failures: BulkFailure[];
+  /** Dry run: fingerprints of the first targets that would be revoked. */
+  wouldRevoke?: string[];
+  startedAt: string;
+  finishedAt: string;
+}
