@@ -65,7 +65,7 @@ export interface BulkCarry {
 
 const { bulkProcessPage } = proxyActivities<Activities>({
   startToCloseTimeout: '2h',
-  heartbeatTimeout: '20s',
+  heartbeatTimeout: '10s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 

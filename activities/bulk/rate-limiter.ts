@@ -4,8 +4,12 @@
  * across every worker.
  */
 export class RateLimiter {
-  private next = 0;
-  constructor(private readonly ratePerSecond: number | undefined) {}
+  private next: number;
+  constructor(private readonly ratePerSecond: number | undefined) {
+    // The previous page's last call may have been an instant ago, on another worker: start one
+    // interval late, so no window across a page boundary holds more than the rate.
+    this.next = ratePerSecond ? performance.now() + 1000 / ratePerSecond : 0;
+  }
 
   async take(): Promise<void> {
     if (!this.ratePerSecond) return;
