@@ -4,6 +4,7 @@ export * from './errors';
 export * from './fingerprint';
 export * from './operation';
 export * from './requests';
+export * from './revoke-subject-input';
 export * from './revoke-tokens-input';
 export * from './search-attributes';
 export * from './status-codes';

@@ -31,7 +31,8 @@ void describe('replay of recorded histories', () => {
           dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(testKeyring())] },
         },
         history,
-        file,
+        // Child workflow ids derive from the parent's id, so replay under the recorded id.
+        history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId || file,
       );
     });
   }

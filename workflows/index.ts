@@ -1,2 +1,3 @@
 export { revokeTokens, getOperationQuery, attemptFailedSignal } from './revoke-tokens';
+export { revokeSubject } from './revoke-subject';
 export { bulkRevocation, pauseSignal, resumeSignal, setThrottleUpdate } from './bulk-revocation';

@@ -7,6 +7,7 @@ import { addAuthleteCommand } from './authlete-command';
 import { addGoogleIdentityPlatformCommand } from './google-identity-platform-command';
 import { addOAuth2Command } from './oauth2-command';
 import { addOpenPaymentsCommand } from './open-payments-command';
+import { addRevokeSubjectCommand } from './revoke-subject-command';
 import { addStartCommand, addYandexCommand } from './start-commands';
 
 const environmentHelp = `Environment:
@@ -59,6 +60,7 @@ Examples:
   $ printf %s "$TOKEN" | revoke yandex-cloud --refresh-token-stdin --wait --json
   $ revoke start --file request.json
   $ revoke list --provider yandex-cloud --running
+  $ revoke subject --subject alice --yandex default:ajeabc --authlete default:715948317:alice --wait
   $ revoke wait revoke-0f6e0c2a-1d6b-4a8e-9c53-1b2f0e9a7d41 --timeout 2m`,
     );
   addYandexCommand(program, ctx);
@@ -66,6 +68,7 @@ Examples:
   addGoogleIdentityPlatformCommand(program, ctx);
   addOpenPaymentsCommand(program, ctx);
   addOAuth2Command(program, ctx);
+  addRevokeSubjectCommand(program, ctx);
   addStartCommand(program, ctx);
   addGetCommand(program, ctx);
   addWaitCommand(program, ctx);

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
+import {
+  describeTarget,
+  InvalidArgumentError,
+  QueryNames,
+  SearchAttributes,
+  sha256Hex,
+  type Operation,
+  WorkflowTypes,
+} from '../api';
+import {
+  childRequestsOf,
+  childWorkflowId,
+  defaultSubjectDescription,
+  isRevokeSubjectOperation,
+  newRevokeSubjectOperation,
+  parseRevokeSubjectInput,
+  REVOKE_SUBJECT_ID_PREFIX,
+  type RevokeSubjectOperation,
+  type RevokeSubjectWorkflowInput,
+} from '../api/revoke-subject-input';
+import { OperationNotFoundError } from './errors';
+import type { RevocationClient } from './revocation-client';
+
+/** The workflow type's name (api/contract.ts WorkflowTypes.revokeSubject, once registered there). */
+export const REVOKE_SUBJECT_WORKFLOW = WorkflowTypes.revokeSubject;
+
+export interface RevokeSubjectOptions {
+  /** Idempotency key (AIP-155): a repeated call with the same key returns the same operation. */
+  requestId?: string;
+}
+
+const requestIdPattern = /^[\x21-\x7e]{1,256}$/;
+
+/** The id a `revokeSubject` operation gets: from the request id when given, never from the input. */
+export function revokeSubjectId(requestId?: string): string {
+  return requestId
+    ? `${REVOKE_SUBJECT_ID_PREFIX}${sha256Hex(`revokeSubject:${requestId}`).slice(0, 32)}`
+    : `${REVOKE_SUBJECT_ID_PREFIX}${randomUUID()}`;
+}
+
+const QUERY_DEADLINE_MS = 5_000;
+
+interface SubjectMemo {
+  description?: string;
+  createdBy?: string;
+  subject?: string;
+  target?: string;
+}
+
+/**
+ * The parent's Operation when `client.get` could only synthesize one (a cancelled, terminated or
+ * timed-out run, or no worker): the query first (closed runs answer it while a worker runs), else
+ * the memo with `client.get`'s verdict; the children are then unknown (empty).
+ */
+async function subjectOperation(
+  client: RevocationClient,
+  id: string,
+  op: Operation,
+): Promise<RevokeSubjectOperation> {
+  if (isRevokeSubjectOperation(op)) return op;
+  const handle = client.temporal.workflow.getHandle(id);
+  try {
+    const queried = await client.temporal.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+      handle.query<Operation>(QueryNames.getOperation),
+    );
+    if (isRevokeSubjectOperation(queried)) return queried;
+  } catch {
+    // No worker answered in time; fall back on what the server knows.
+  }
+  const d = await handle.describe();
+  const memo = (d.memo ?? {}) as SubjectMemo;
+  const synthesized = newRevokeSubjectOperation({
+    id,
+    description: memo.description ?? op.description,
+    createdAt: d.startTime,
+    createdBy: memo.createdBy ?? op.createdBy,
+    subject: memo.subject ?? '',
+    children: [],
+  });
+  synthesized.modifiedAt = op.modifiedAt;
+  synthesized.done = op.done;
+  if (op.error) synthesized.error = op.error;
+  return synthesized;
+}
+
+/**
+ * Starts `revokeSubject`: one child `revokeTokens` operation per target and explicit request, and
+ * returns the parent Operation, not done yet. `client.get`, `client.wait` and `client.cancel` take its id.
+ * Thrown when the input is invalid: InvalidArgumentError naming each bad field; nothing starts.
+ */
+export async function revokeSubject(
+  client: RevocationClient,
+  raw: RevokeSubjectWorkflowInput,
+  options: RevokeSubjectOptions = {},
+): Promise<RevokeSubjectOperation> {
+  if (options.requestId !== undefined && !requestIdPattern.test(options.requestId)) {
+    throw new InvalidArgumentError([
+      { field: 'requestId', description: 'must be 1-256 printable ASCII characters without spaces' },
+    ]);
+  }
+  const input = parseRevokeSubjectInput(raw);
+  const requests = childRequestsOf(input);
+  const id = revokeSubjectId(options.requestId);
+  const description = input.description || defaultSubjectDescription(input.subject, requests.length);
+  const createdBy = input.createdBy ?? 'unknown';
+  const target = `everything ${input.subject} holds (${requests.length} revocations)`;
+  const attributes: SearchAttributePair[] = [
+    { key: SearchAttributes.subject, value: input.subject },
+    { key: SearchAttributes.outcome, value: 'RUNNING' },
+  ];
+  if (input.createdBy) attributes.push({ key: SearchAttributes.createdBy, value: input.createdBy });
+
+  if (options.requestId) {
+    const existing = await client.get(id).catch((err: unknown) => {
+      if (err instanceof OperationNotFoundError) return undefined;
+      throw err;
+    });
+    if (existing) return subjectOperation(client, id, existing);
+  }
+  const connections = [...new Set(requests.map((r) => `${r.provider}/${r.connection}`))];
+  try {
+    await client.temporal.workflow.start(REVOKE_SUBJECT_WORKFLOW, {
+      taskQueue: client.taskQueue,
+      workflowId: id,
+      // The parsed input: defaults filled in, so the workflow sees what was validated here.
+      args: [input satisfies RevokeSubjectWorkflowInput],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      memo: { description, createdBy, subject: input.subject, target } satisfies SubjectMemo,
+      typedSearchAttributes: attributes,
+      staticSummary: `${description} (${requests.length} child operations, by ${createdBy})`,
+      staticDetails: [
+        `**Subject:** ${input.subject}`,
+        `**Connections:** ${connections.join(', ')}`,
+        `**Children:** ${requests.length} \`revokeTokens\` operations (${id}/0 ...)`,
+        `**Created by:** ${createdBy}`,
+      ].join('\n\n'),
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return getRevokeSubject(client, id);
+    throw err;
+  }
+  return newRevokeSubjectOperation({
+    id,
+    description,
+    createdAt: new Date(),
+    createdBy,
+    subject: input.subject,
+    children: requests.map((r, i) => ({
+      id: childWorkflowId(id, i, r.provider),
+      provider: r.provider,
+      connection: r.connection,
+      target: describeTarget(r),
+    })),
+  });
+}
+
+/**
+ * The `revokeSubject` operation as it is now (`client.get`, typed; a cancelled one too).
+ * Thrown when unknown: OperationNotFoundError.
+ */
+export async function getRevokeSubject(
+  client: RevocationClient,
+  id: string,
+): Promise<RevokeSubjectOperation> {
+  return subjectOperation(client, id, await client.get(id));
+}
+
+/**
+ * Waits until the `revokeSubject` operation is done (`client.wait`, typed).
+ * Thrown when not done within `timeout` ms: OperationWaitTimeoutError.
+ */
+export async function waitRevokeSubject(
+  client: RevocationClient,
+  id: string,
+  options: { timeout?: number } = {},
+): Promise<RevokeSubjectOperation> {
+  return subjectOperation(client, id, await client.wait(id, options));
+}
