@@ -23,6 +23,7 @@ export function copyToken(t: YandexRefreshToken): YandexRefreshToken {
 
 export class TokenStore {
   private readonly byId = new Map<string, YandexRefreshToken>();
+  private readonly byValue = new Map<string, YandexRefreshToken>();
   private lastDefaultCreatedAt = 0;
 
   add(seed: YandexTokenSeed): YandexRefreshToken {
@@ -45,6 +46,7 @@ export class TokenStore {
     };
     if (seed.revokedAt) stored.revokedAt = new Date(seed.revokedAt);
     this.byId.set(id, stored);
+    this.byValue.set(value, stored);
     return copyToken(stored);
   }
 
@@ -82,8 +84,7 @@ export class TokenStore {
   }
 
   private findByValue(value: string): YandexRefreshToken | undefined {
-    for (const t of this.byId.values()) if (t.token === value) return t;
-    return undefined;
+    return this.byValue.get(value);
   }
 
   // Seeds added in one burst would otherwise share a millisecond and list in random id order;
