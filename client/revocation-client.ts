@@ -81,6 +81,7 @@ interface OperationMemo {
 }
 
 const QUERY_DEADLINE_MS = 5_000;
+const CLOSED_QUERY_DEADLINE_MS = 2_000;
 const requestIdPattern = /^[\x21-\x7e]{1,256}$/;
 
 /**
@@ -243,12 +244,16 @@ export class RevocationClient {
           details: [],
         });
       }
-      case 'CANCELLED':
+      case 'CANCELLED': {
+        // A closed run answers queries when a worker is up; its Operation says what was done.
+        const answered = await this.query(handle, CLOSED_QUERY_DEADLINE_MS);
+        if (answered?.done) return answered;
         return this.synthesize(id, description, {
           code: Code.CANCELLED,
           message: 'operation cancelled',
           details: [],
         });
+      }
       case 'TERMINATED':
         return this.synthesize(id, description, {
           code: Code.ABORTED,
@@ -377,13 +382,20 @@ export class RevocationClient {
     handle: WorkflowHandle,
     description: Awaited<ReturnType<WorkflowHandle['describe']>>,
   ): Promise<RevokeTokensOperation> {
+    return (await this.query(handle, QUERY_DEADLINE_MS)) ?? this.synthesize(handle.workflowId, description);
+  }
+
+  /** `getOperation`, or undefined when no worker answers in time (a query would otherwise wait). */
+  private async query(
+    handle: WorkflowHandle,
+    deadlineMs: number,
+  ): Promise<RevokeTokensOperation | undefined> {
     try {
-      // With no worker polling, a query would wait indefinitely; the deadline bounds it.
-      return await this.temporal.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+      return await this.temporal.connection.withDeadline(Date.now() + deadlineMs, () =>
         handle.query<RevokeTokensOperation>(QueryNames.getOperation),
       );
     } catch {
-      return this.synthesize(handle.workflowId, description);
+      return undefined;
     }
   }
 
