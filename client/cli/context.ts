@@ -1,4 +1,6 @@
 import type { Operation } from '../../api';
+import { isBulkJobOperation } from '../bulk-jobs';
+import { printBulkJob } from './bulk-command';
 import type { RevocationClient } from '../revocation-client';
 import { connectClient } from './connect';
 import { ExitCode, type ExitCodeNumber } from './exit-codes';
@@ -27,6 +29,7 @@ export class CliContext {
 
   /** Prints the operation; an operation done with an error also gets one line on stderr and exit 1. */
   printOperation(op: Operation, asJson: boolean): ExitCodeNumber {
+    if (isBulkJobOperation(op)) return printBulkJob(this.io, op, asJson);
     this.io.stdout.write(asJson ? json(op) : formatOperation(op));
     if (op.done && op.error) {
       this.io.stderr.write(`error: operation ${op.id} ended with ${statusText(op.error)}\n`);

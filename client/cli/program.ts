@@ -4,10 +4,12 @@ import type { CliContext } from './context';
 import { exitCodesHelp } from './exit-codes';
 import { addCancelCommand, addGetCommand, addListCommand, addWaitCommand } from './read-commands';
 import { addAuthleteCommand } from './authlete-command';
+import { addBulkCommand } from './bulk-command';
 import { addGoogleIdentityPlatformCommand } from './google-identity-platform-command';
 import { addOAuth2Command } from './oauth2-command';
 import { addOpenPaymentsCommand } from './open-payments-command';
 import { addRevokeSubjectCommand } from './revoke-subject-command';
+import { addScheduleCommand } from './schedule-command';
 import { addStartCommand, addYandexCommand } from './start-commands';
 
 const environmentHelp = `Environment:
@@ -60,6 +62,7 @@ Examples:
   $ printf %s "$TOKEN" | revoke yandex-cloud --refresh-token-stdin --wait --json
   $ revoke start --file request.json
   $ revoke list --provider yandex-cloud --running
+  $ revoke schedule create --schedule-id nightly --cron "0 3 * * *" --timezone Europe/Berlin --job-file job.json
   $ revoke subject --subject alice --yandex default:ajeabc --authlete default:715948317:alice --wait
   $ revoke wait revoke-0f6e0c2a-1d6b-4a8e-9c53-1b2f0e9a7d41 --timeout 2m`,
     );
@@ -69,10 +72,12 @@ Examples:
   addOpenPaymentsCommand(program, ctx);
   addOAuth2Command(program, ctx);
   addRevokeSubjectCommand(program, ctx);
+  addScheduleCommand(program, ctx);
   addStartCommand(program, ctx);
   addGetCommand(program, ctx);
   addWaitCommand(program, ctx);
   addCancelCommand(program, ctx);
   addListCommand(program, ctx);
+  addBulkCommand(program, ctx);
   return program;
 }

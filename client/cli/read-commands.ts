@@ -1,4 +1,6 @@
 import { Option, type Command } from 'commander';
+import { isBulkJobOperation } from '../bulk-jobs';
+import { waitForBulkJob } from './bulk-command';
 import { Code, durationMs } from '../../api';
 import { OperationNotFoundError, OperationWaitTimeoutError } from '../errors';
 import type { CliContext } from './context';
@@ -41,6 +43,11 @@ export function addWaitCommand(program: Command, ctx: CliContext): void {
     .action(async (id: string, flags: { json?: boolean; timeout?: number }) => {
       const client = await ctx.client();
       const timeout = flags.timeout ?? durationMs(DEFAULT_WAIT);
+      const now = await client.get(id);
+      if (isBulkJobOperation(now) && !now.done) {
+        ctx.exitCode = await waitForBulkJob(ctx, id, { timeout, asJson: flags.json === true });
+        return;
+      }
       ctx.progress(`waiting up to ${timeout / 1000}s for ${id}`);
       try {
         ctx.exitCode = ctx.printOperation(await client.wait(id, { timeout }), flags.json === true);
