@@ -70,6 +70,26 @@ export function parseBulkRevocationJob(value: unknown): BulkRevocationJob {
   return parseOrThrow(bulkRevocationJob, value, 'job');
 }
 
+/** What a job's source is, in words (no secrets: paths, ids and filters only). */
+export function describeBulkSource(job: BulkRevocationJob): string {
+  const s = job.source;
+  switch (s.kind) {
+    case 'inline':
+      return `${s.requests.length} inline requests`;
+    case 'ndjson':
+      return `NDJSON file ${s.path}`;
+    case 'authlete-list':
+      return `Authlete tokens of service ${s.serviceId} (${s.connection})${s.clientIdentifier ? ` client ${s.clientIdentifier}` : ''}${s.subject ? ` subject ${s.subject}` : ''}`;
+    case 'yandex-list':
+      return `Yandex Cloud refresh tokens (${s.connection})${s.subjectId ? ` of ${s.subjectId}` : ''}${s.filter ? ` matching ${s.filter}` : ''}`;
+  }
+}
+
+/** The description of a job that has none; the workflow and the client use the same text. */
+export function defaultJobDescription(job: BulkRevocationJob): string {
+  return `Bulk revocation ${job.name}: ${describeBulkSource(job)}${job.dryRun ? ' (dry run)' : ''}`;
+}
+
 /** Outcome counts of a job; `processed` = succeeded + alreadyRevoked + failed + skipped. */
 export interface BulkCounts {
   processed: number;

@@ -259,6 +259,24 @@ void describe('bulkRevocation control', () => {
     assert.equal(100 - s.emulator.activeTokens().length, report.processed);
   });
 
+  void it('a source that fails for good ends the job at once with its code, not in endless retries', async () => {
+    const s = await setup(3);
+    const denied = await startBulk(s, {
+      name: 'other-subject',
+      source: { kind: 'yandex-list', subjectId: 'someone-else' },
+    });
+    const op = await waitBulk(s, denied, 30_000);
+    assert.equal(op.error?.code, Code.PERMISSION_DENIED);
+    assert.equal(s.emulator.callsOf('List').length, 1, 'not retried');
+    const missing = await startBulk(s, {
+      name: 'missing-file',
+      source: { kind: 'ndjson', path: '/nonexistent/targets.ndjson' },
+    });
+    const op2 = await waitBulk(s, missing, 30_000);
+    assert.equal(op2.error?.code, Code.FAILED_PRECONDITION);
+    assert.match(op2.error?.message ?? '', /ENOENT/);
+  });
+
   void it('an invalid job names the field and starts nothing', async () => {
     const s = await setup(1);
     const id = await startBulk(s, {

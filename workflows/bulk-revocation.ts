@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -19,6 +20,8 @@ import {
   BulkTypeUrl,
   Code,
   codeName,
+  defaultJobDescription,
+  describeBulkSource,
   InvalidArgumentError,
   parseBulkRevocationJob,
   SearchAttributes,
@@ -35,6 +38,7 @@ import {
   type Operation,
   type Status,
 } from '../api';
+import { statusOf } from './failures';
 import { getOperationQuery } from './revoke-tokens';
 
 export type BulkOperation = Operation<BulkRevocationMetadata, BulkRevocationReport>;
@@ -68,20 +72,6 @@ const { bulkProcessPage } = proxyActivities<Activities>({
   heartbeatTimeout: '10s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
-
-function describeSource(job: BulkRevocationJob): string {
-  const s = job.source;
-  switch (s.kind) {
-    case 'inline':
-      return `${s.requests.length} inline requests`;
-    case 'ndjson':
-      return `NDJSON file ${s.path}`;
-    case 'authlete-list':
-      return `Authlete tokens of service ${s.serviceId} (${s.connection})${s.clientIdentifier ? ` client ${s.clientIdentifier}` : ''}${s.subject ? ` subject ${s.subject}` : ''}`;
-    case 'yandex-list':
-      return `Yandex Cloud refresh tokens (${s.connection})${s.subjectId ? ` of ${s.subjectId}` : ''}${s.filter ? ` matching ${s.filter}` : ''}`;
-  }
-}
 
 /**
  * A bulk revocation job as one Operation: pages through its source by cursor, one activity per
@@ -155,7 +145,7 @@ export async function bulkRevocation(
     id: info.workflowId,
     description:
       job.description ||
-      `Bulk revocation ${job.name}: ${describeSource(job)}${job.dryRun ? ' (dry run)' : ''}`,
+      `Bulk revocation ${job.name}: ${describeBulkSource(job)}${job.dryRun ? ' (dry run)' : ''}`,
     createdAt: carry.createdAt,
     createdBy: job.createdBy ?? 'unknown',
     modifiedAt,
@@ -163,7 +153,7 @@ export async function bulkRevocation(
     metadata: {
       '@type': BulkTypeUrl.metadata,
       name: job.name,
-      source: describeSource(job),
+      source: describeBulkSource(job),
       phase,
       dryRun: job.dryRun,
       ...carry.counts,
@@ -236,7 +226,13 @@ export async function bulkRevocation(
   touch();
 
   const root = CancellationScope.current();
+  // Show the request at once; the page in flight still finishes before the job stops.
+  root.cancelRequested.catch(() => {
+    if (phase !== 'DONE') phase = 'CANCELLING';
+    touch();
+  });
   let cancelled = false;
+  let aborted: Status | undefined;
   let exhausted = carried !== undefined && carried.cursor === undefined && carried.pages > 0;
   while (!exhausted) {
     try {
@@ -251,18 +247,26 @@ export async function bulkRevocation(
       break;
     }
     // The page in flight finishes even when the job is cancelled, so its targets are counted.
-    const page: BulkPageResult = await CancellationScope.nonCancellable(() =>
-      bulkProcessPage.executeWithOptions({ summary: `page ${carry.pages + 1}` }, [
-        {
-          job,
-          ...(carry.cursor !== undefined ? { cursor: carry.cursor } : {}),
-          concurrency: carry.concurrency,
-          ...(carry.ratePerSecond !== undefined ? { ratePerSecond: carry.ratePerSecond } : {}),
-          failuresWanted: Math.max(0, job.maxReportedFailures - carry.failures.length),
-          samplesWanted: job.dryRun ? Math.max(0, 100 - carry.wouldRevoke.length) : 0,
-        },
-      ]),
-    );
+    let page: BulkPageResult;
+    try {
+      page = await CancellationScope.nonCancellable(() =>
+        bulkProcessPage.executeWithOptions({ summary: `page ${carry.pages + 1}` }, [
+          {
+            job,
+            ...(carry.cursor !== undefined ? { cursor: carry.cursor } : {}),
+            concurrency: carry.concurrency,
+            ...(carry.ratePerSecond !== undefined ? { ratePerSecond: carry.ratePerSecond } : {}),
+            failuresWanted: Math.max(0, job.maxReportedFailures - carry.failures.length),
+            samplesWanted: job.dryRun ? Math.max(0, 100 - carry.wouldRevoke.length) : 0,
+          },
+        ]),
+      );
+    } catch (err) {
+      // The source itself failed for good (a listing refused, a file missing): stop with what was done.
+      if (!(err instanceof ActivityFailure)) throw err;
+      aborted = statusOf(err);
+      break;
+    }
     carry.counts = addCounts(carry.counts, page.counts);
     carry.failures.push(...page.failures);
     carry.wouldRevoke.push(...page.wouldRevoke);
@@ -301,6 +305,19 @@ export async function bulkRevocation(
     finishedAt: new Date().toISOString(),
   };
   phase = 'DONE';
+  if (aborted) {
+    final = {
+      error: { ...aborted, details: [...aborted.details, report as unknown as Status['details'][number]] },
+    };
+    touch();
+    upsertSearchAttributes([{ key: SearchAttributes.outcome, value: 'FAILED' }]);
+    throw ApplicationFailure.create({
+      type: codeName(aborted.code),
+      message: aborted.message,
+      nonRetryable: true,
+      details: [operation()],
+    });
+  }
   if (cancelled) {
     // Cancelled with a report: a failed execution whose Operation keeps what was done.
     final = {

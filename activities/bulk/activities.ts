@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import {
   Code,
   describeTarget,
@@ -10,7 +11,9 @@ import {
   type BulkFailure,
   type BulkRevocationJob,
 } from '../../api';
+import { authleteFailure } from '../authlete/errors';
 import { requireAdapter, type ConnectionRegistry } from '../connection-registry';
+import { yandexFailure } from '../yandex-cloud/errors';
 import { forEachConcurrent, RateLimiter } from './rate-limiter';
 import { revokeTarget, type ProviderCalls } from './revoke-target';
 import { readPage, type SourceEntry } from './sources';
@@ -46,6 +49,43 @@ interface Checkpoint {
 
 const TARGET_ATTEMPTS = 3;
 
+/**
+ * A listing that fails is classified like any provider call: a permanent code (PERMISSION_DENIED on
+ * the subject, a bad filter) fails the job at once instead of retrying the page forever.
+ */
+function sourceFailure(job: BulkRevocationJob, err: unknown): unknown {
+  if (err instanceof ApplicationFailure) return err;
+  const s = job.source;
+  if (s.kind === 'yandex-list') {
+    return yandexFailure(err, { connection: s.connection, rpc: 'RefreshTokenService.List', secrets: [] });
+  }
+  if (s.kind === 'authlete-list') {
+    return authleteFailure(err, {
+      connection: s.connection,
+      serviceId: s.serviceId,
+      operation: 'list',
+      secrets: [],
+    });
+  }
+  // A file the workers cannot read will not become readable by retrying forever either.
+  const code = (err as { code?: unknown }).code;
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
+    return ApplicationFailure.create({
+      type: 'FAILED_PRECONDITION',
+      nonRetryable: true,
+      message: `cannot read the job's source file (${String(code)})`,
+      details: [
+        {
+          code: Code.FAILED_PRECONDITION,
+          message: `cannot read the job's source file (${String(code)})`,
+          details: [],
+        },
+      ],
+    });
+  }
+  return err;
+}
+
 export function createBulkActivities(registry: ConnectionRegistry, calls: ProviderCalls) {
   const adapters = {
     authlete: (c: string) => requireAdapter(registry, 'authlete', c),
@@ -62,7 +102,13 @@ export function createBulkActivities(registry: ConnectionRegistry, calls: Provid
       const ctx = Context.current();
       const started = Date.now();
       const { job } = input;
-      const page = await readPage(job.source, { cursor: input.cursor, pageSize: job.pageSize }, adapters);
+      const page = await readPage(
+        job.source,
+        { cursor: input.cursor, pageSize: job.pageSize },
+        adapters,
+      ).catch((err: unknown) => {
+        throw sourceFailure(job, err);
+      });
       const previous = ctx.info.heartbeatDetails as Checkpoint | undefined;
       const cp: Checkpoint = previous ?? {
         finished: [],
