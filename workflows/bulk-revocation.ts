@@ -143,9 +143,7 @@ export async function bulkRevocation(
 
   const operation = (): BulkOperation => ({
     id: info.workflowId,
-    description:
-      job.description ||
-      `Bulk revocation ${job.name}: ${describeBulkSource(job)}${job.dryRun ? ' (dry run)' : ''}`,
+    description: job.description || defaultJobDescription(job),
     createdAt: carry.createdAt,
     createdBy: job.createdBy ?? 'unknown',
     modifiedAt,
