@@ -1,23 +1,33 @@
 /**
- * Spaces calls at least 1/rate apart (no bursts), so any one-second window sees at most about
- * `rate` calls. A job runs one page activity at a time, so one limiter per page holds the job's rate
- * across every worker.
+ * Spaces calls at least 1/rate apart (no bursts), so any one-second window sees at most `rate` + 1
+ * calls. A job runs one page activity at a time, so one limiter per page holds the job's rate across
+ * every worker.
  */
 export class RateLimiter {
-  private next: number;
+  private last: number;
+  private queue: Promise<void> = Promise.resolve();
+
   constructor(private readonly ratePerSecond: number | undefined) {
     // The previous page's last call may have been an instant ago, on another worker: start one
     // interval late, so no window across a page boundary holds more than the rate.
-    this.next = ratePerSecond ? performance.now() + 1000 / ratePerSecond : 0;
+    this.last = performance.now();
   }
 
-  async take(): Promise<void> {
-    if (!this.ratePerSecond) return;
-    const interval = 1000 / this.ratePerSecond;
-    const now = performance.now();
-    const at = Math.max(now, this.next);
-    this.next = at + interval;
-    if (at > now) await new Promise((r) => setTimeout(r, at - now));
+  /**
+   * Grants one call. Grants are serialized and spaced from the moment the previous one was actually
+   * granted, so a timer that fires late delays the next call instead of letting calls bunch up.
+   */
+  take(): Promise<void> {
+    const rate = this.ratePerSecond;
+    if (!rate) return Promise.resolve();
+    const interval = 1000 / rate;
+    const granted = this.queue.then(async () => {
+      const wait = this.last + interval - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      this.last = performance.now();
+    });
+    this.queue = granted;
+    return granted;
   }
 }
 

@@ -38,6 +38,8 @@ export type RevokeBehaviour = Pick<
  */
 export class OperationStore {
   private readonly operations = new Map<string, RevokeOperation>();
+  /** Not done yet; settleDue runs on every call and must not walk every operation ever made. */
+  private readonly pending = new Set<RevokeOperation>();
 
   constructor(private readonly revokeTokens: (ids: readonly string[], at: Date) => void) {}
 
@@ -62,6 +64,7 @@ export class OperationStore {
       error: undefined,
     };
     this.operations.set(op.id, op);
+    this.pending.add(op);
     this.completeIfReady(op, now);
     return toOperationMessage(op);
   }
@@ -82,6 +85,7 @@ export class OperationStore {
       op.cancelled = true;
       op.error = { ...CANCELLED };
       op.modifiedAt = new Date();
+      this.pending.delete(op);
     }
     return toOperationMessage(op);
   }
@@ -89,7 +93,7 @@ export class OperationStore {
   /** Completes operations that only waited for time to pass; real operations finish without being polled. */
   settleDue(): void {
     const now = new Date();
-    for (const op of this.operations.values()) this.completeIfReady(op, now);
+    for (const op of this.pending) this.completeIfReady(op, now);
   }
 
   snapshot(operationId: string): YandexOperationSnapshot | undefined {
@@ -108,6 +112,7 @@ export class OperationStore {
     if (op.done || op.gets < op.pollsUntilDone || now.getTime() < op.readyAtMs) return;
     op.done = true;
     op.modifiedAt = now;
+    this.pending.delete(op);
     if (op.failWith) op.error = op.failWith;
     else this.revokeTokens(op.selection.refreshTokenIds, now);
   }
