@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -18,7 +17,6 @@ import {
   type RevokeTokensOperation,
   type Status,
 } from '../api';
-import { runCli } from '../client/cli';
 import {
   authleteTokenHash,
   DEFAULT_CLIENTS,
@@ -30,6 +28,7 @@ import { startDemo } from '../emulators/authlete/demo';
 import { buildConnectionRegistry, connectionsConfig, type ConnectionsConfig } from '../worker/connections';
 import { fastTiming, fetchHistory, historyBytes, recordHistory } from './helpers/history';
 import { createTestStack, workerLogs, type TestStack } from './helpers/stack';
+import { runCliCaptured } from './helpers/cli';
 
 const ORG_TOKEN = 'authlete-org-token-5f2b8c1d9e7a4b3c';
 const SERVICE_ONE_TOKEN = 'authlete-svc1-token-0a9b8c7d6e5f';
@@ -710,21 +709,17 @@ interface Run {
 async function cli(args: string[], s: TestStack, env: NodeJS.ProcessEnv = {}, stdin = ''): Promise<Run> {
   const key = s.keyring.keys.get('test');
   assert.ok(key);
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['node', 'revoke', ...args], {
-    stdout: { write: (x: string) => (stdout += x) },
-    stderr: { write: (x: string) => (stderr += x) },
-    env: {
+  return runCliCaptured(
+    args,
+    {
       TEMPORAL_ADDRESS: s.address,
       REVOCATION_TASK_QUEUE: s.taskQueue,
       REVOCATION_CODEC_KEY: key.toString('base64'),
       REVOCATION_CODEC_KEY_ID: 'test',
       ...env,
     },
-    stdin: Readable.from([stdin]),
-  });
-  return { code, stdout, stderr };
+    stdin,
+  );
 }
 
 void describe('revoke authlete (CLI)', () => {

@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { afterEach, describe, it } from 'node:test';
 import { Code, type RevokeTokensOperation } from '../api';
-import { runCli } from '../client/cli';
 import type { OperationSummary } from '../client/revocation-client';
 import { createTestStack, type TestStack } from './helpers/stack';
+import { runCliCaptured } from './helpers/cli';
 
 const root = join(__dirname, '..');
 const secret = 'secret-token-a2-xxxxxxxx';
@@ -61,14 +60,7 @@ interface Run {
 }
 
 async function run(args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['node', 'revoke', ...args], {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env,
-    stdin: Readable.from([stdin]),
-  });
+  const { code, stdout, stderr } = await runCliCaptured(args, env, stdin);
   return { code, stdout, stderr };
 }
 

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -22,7 +21,6 @@ import {
   type RevocationRequestInput,
   type RevokeTokensOperation,
 } from '../api';
-import { runCli } from '../client/cli';
 import { startDemo } from '../emulators/google-identity-platform/demo';
 import {
   REVOKE_PATH,
@@ -34,6 +32,7 @@ import {
 import { connectionsConfig } from '../worker/connections';
 import { fastTiming, fetchHistory, historyBytes, recordHistory } from './helpers/history';
 import { createTestStack, workerLogs, type TestStack } from './helpers/stack';
+import { runCliCaptured } from './helpers/cli';
 
 const apiKey = 'AIzaSyTEST-gip-0123456789-abcdefghijklm';
 const wrongKey = 'AIzaSyWRONG-gip-0123456789-zyxwvutsrqp';
@@ -752,17 +751,7 @@ void describe('revoke google-identity-platform (CLI)', () => {
     };
   }
 
-  async function run(args: string[], env: NodeJS.ProcessEnv, stdin = '') {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(['node', 'revoke', ...args], {
-      stdout: { write: (t: string) => (stdout += t) },
-      stderr: { write: (t: string) => (stderr += t) },
-      env,
-      stdin: Readable.from([stdin]),
-    });
-    return { code, stdout, stderr };
-  }
+  const run = runCliCaptured;
 
   void it('revokes with the token from a variable and the ID token from stdin, --wait --json', async () => {
     const u = newUser();

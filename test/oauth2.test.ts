@@ -3,19 +3,18 @@ import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Code, fingerprint, TypeUrl, type RevokeTokensOperation } from '../api';
 import { OAuth2TypeUrl } from '../activities/oauth2/errors';
-import { runCli } from '../client/cli';
 import { startOAuth2Emulator, type OAuth2Emulator, type OAuth2EmulatorRequest } from '../emulators/oauth2';
 import { startDemo } from '../emulators/oauth2/demo';
 import { connectionsConfig } from '../worker/connections';
 import { fastTiming, fetchHistory, historyBytes, recordHistory } from './helpers/history';
 import { createTestStack, workerLogs, type TestStack } from './helpers/stack';
+import { runCliCaptured } from './helpers/cli';
 
 const pem = (k: KeyObject, type: 'spki' | 'pkcs8') => k.export({ type, format: 'pem' }) as string;
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -562,14 +561,7 @@ function cliEnv(extra: NodeJS.ProcessEnv = {}, s: TestStack = stack): NodeJS.Pro
 }
 
 async function cli(args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['node', 'revoke', ...args], {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env,
-    stdin: Readable.from([stdin]),
-  });
+  const { code, stdout, stderr } = await runCliCaptured(args, env, stdin);
   cliOutput.push(stdout, stderr);
   return { code, stdout, stderr };
 }

@@ -3,14 +3,12 @@ import { createPrivateKey } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { createHeaders, type JWK } from '@interledger/http-signature-utils';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { request } from 'undici';
 import { Code, fingerprint, type RevocationRequestInput, type RevokeTokensOperation } from '../api';
-import { runCli } from '../client/cli';
 import { startDemo } from '../emulators/open-payments/demo';
 import {
   generateClientKey,
@@ -21,6 +19,7 @@ import {
 } from '../emulators/open-payments';
 import { fastTiming, fetchHistory, historyBytes, recordHistory } from './helpers/history';
 import { createTestStack, workerLogs, type TestStack } from './helpers/stack';
+import { runCliCaptured } from './helpers/cli';
 
 // ---------------------------------------------------------------------------------------------
 // Shared fixtures: one emulator, one client (alice, key id k1), one stack with several connections.
@@ -643,14 +642,7 @@ function cliEnv(s: TestStack, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv 
 }
 
 async function cli(args: string[], env: NodeJS.ProcessEnv, stdin = '') {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['node', 'revoke', ...args], {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env,
-    stdin: Readable.from([stdin]),
-  });
+  const { code, stdout, stderr } = await runCliCaptured(args, env, stdin);
   return { code, stdout, stderr };
 }
 
