@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -16,7 +14,6 @@ import {
   InvalidArgumentError,
   parseBulkRevocationJob,
   SearchAttributes,
-  sha256Hex,
   SignalNames,
   UpdateNames,
   WorkflowTypes,
@@ -29,6 +26,7 @@ import {
   type Operation,
 } from '../api';
 import { OperationNotFoundError } from './errors';
+import { checkRequestId, operationId, startOnce } from './idempotent-start';
 import type { RevocationClient } from './revocation-client';
 
 /** A `bulkRevocation` job as an Operation: counts in `metadata`, the report in `response` once done. */
@@ -72,7 +70,6 @@ interface BulkJobMemo {
   scheduleId?: string;
 }
 
-const requestIdPattern = /^[\x21-\x7e]{1,256}$/;
 /** A signal reaches a running job within one workflow task; this bounds how long `pause`/`resume` look for it. */
 const SIGNAL_SETTLE_MS = 5_000;
 /** An update waits for a worker to accept it; with none polling it would wait indefinitely. */
@@ -80,9 +77,7 @@ const UPDATE_DEADLINE_MS = 30_000;
 
 /** The job's id: from the request id when given (never from the job), else random. */
 export function bulkJobId(requestId?: string): string {
-  return requestId
-    ? `${BULK_ID_PREFIX}${sha256Hex(requestId).slice(0, 32)}`
-    : `${BULK_ID_PREFIX}${randomUUID()}`;
+  return operationId(BULK_ID_PREFIX, requestId);
 }
 
 /** True for the Operation of a `bulkRevocation` job (by its metadata type). */
@@ -160,11 +155,7 @@ export async function startBulkJob(
   raw: BulkRevocationJobInput,
   options: StartBulkJobOptions = {},
 ): Promise<BulkJobOperation> {
-  if (options.requestId !== undefined && !requestIdPattern.test(options.requestId)) {
-    throw new InvalidArgumentError([
-      { field: 'requestId', description: 'must be 1-256 printable ASCII characters without spaces' },
-    ]);
-  }
+  checkRequestId(options.requestId);
   const job = parseBulkRevocationJob(raw);
   const id = bulkJobId(options.requestId);
   const memo = memoOf(job);
@@ -174,41 +165,36 @@ export async function startBulkJob(
   ];
   if (job.createdBy) attributes.push({ key: SearchAttributes.createdBy, value: job.createdBy });
 
-  if (options.requestId) {
-    const existing = await getBulkJob(client, id).catch((err: unknown) => {
-      if (err instanceof OperationNotFoundError) return undefined;
-      throw err;
-    });
-    if (existing) return existing;
-  }
   const limits = [
     `${job.pageSize} targets per page`,
     `concurrency ${job.concurrency}`,
     job.ratePerSecond !== undefined ? `at most ${job.ratePerSecond}/s` : 'no rate limit',
   ].join(', ');
-  try {
-    await client.temporal.workflow.start(WorkflowTypes.bulkRevocation, {
-      taskQueue: client.taskQueue,
-      workflowId: id,
-      // The parsed job: defaults filled in, so the workflow runs what was validated here.
-      args: [job satisfies BulkRevocationJobInput],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      memo: { ...memo },
-      typedSearchAttributes: attributes,
-      staticSummary: `${memo.description} (by ${memo.createdBy})`,
-      staticDetails: [
-        `**Job:** ${job.name}${job.dryRun ? ' (dry run: nothing is revoked)' : ''}`,
-        `**Source:** ${memo.source}`,
-        `**Limits:** ${limits}`,
-        ...(job.scheduleId ? [`**Schedule:** ${job.scheduleId}`] : []),
-        `**Created by:** ${memo.createdBy}`,
-      ].join('\n\n'),
-    });
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return getBulkJob(client, id);
-    throw err;
-  }
+  const existing = await startOnce({
+    id,
+    requestId: options.requestId,
+    get: (x) => getBulkJob(client, x),
+    start: () =>
+      client.temporal.workflow.start(WorkflowTypes.bulkRevocation, {
+        taskQueue: client.taskQueue,
+        workflowId: id,
+        // The parsed job: defaults filled in, so the workflow runs what was validated here.
+        args: [job satisfies BulkRevocationJobInput],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        memo: { ...memo },
+        typedSearchAttributes: attributes,
+        staticSummary: `${memo.description} (by ${memo.createdBy})`,
+        staticDetails: [
+          `**Job:** ${job.name}${job.dryRun ? ' (dry run: nothing is revoked)' : ''}`,
+          `**Source:** ${memo.source}`,
+          `**Limits:** ${limits}`,
+          ...(job.scheduleId ? [`**Schedule:** ${job.scheduleId}`] : []),
+          `**Created by:** ${memo.createdBy}`,
+        ].join('\n\n'),
+      }),
+  });
+  if (existing) return existing;
   const now = new Date();
   return operationFromMemo(id, memo, { createdAt: now, modifiedAt: now });
 }

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import {
   Client,
   Connection,
-  WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
   WorkflowNotFoundError,
   type WorkflowHandle,
@@ -24,7 +22,6 @@ import {
   providerTitle,
   QueryNames,
   SearchAttributes,
-  sha256Hex,
   subjectOf,
   WorkflowTypes,
   type Outcome,
@@ -38,6 +35,7 @@ import { loadCodecKeyring } from '../worker/codec-keys';
 import { temporalTarget } from '../worker/temporal-connection';
 import { ConfigError } from '../worker/errors';
 import { OperationNotFoundError, OperationWaitTimeoutError, TemporalUnreachableError } from './errors';
+import { checkRequestId, operationId, startOnce } from './idempotent-start';
 
 export interface RevokeOptions {
   /** Idempotency key (AIP-155): a repeated call with the same key returns the same operation. */
@@ -82,7 +80,6 @@ interface OperationMemo {
 
 const QUERY_DEADLINE_MS = 5_000;
 const CLOSED_QUERY_DEADLINE_MS = 2_000;
-const requestIdPattern = /^[\x21-\x7e]{1,256}$/;
 
 /**
  * Starts and reads revocation operations. Mirrors the Yandex Cloud SDK and AIP-151: `revoke`
@@ -155,11 +152,7 @@ export class RevocationClient {
    * Thrown when the input is invalid: InvalidArgumentError naming each bad field; nothing starts.
    */
   async revoke(request: RevocationRequestInput, options: RevokeOptions = {}): Promise<RevokeTokensOperation> {
-    if (options.requestId !== undefined && !requestIdPattern.test(options.requestId)) {
-      throw new InvalidArgumentError([
-        { field: 'requestId', description: 'must be 1-256 printable ASCII characters without spaces' },
-      ]);
-    }
+    checkRequestId(options.requestId);
     const raw: RevokeTokensWorkflowInput = {
       request,
       ...(options.description !== undefined ? { description: options.description } : {}),
@@ -169,9 +162,7 @@ export class RevocationClient {
     const input = parseRevokeTokensInput(raw);
     const r = input.request;
     // Ids are visible everywhere; derive them from the request id, never from the request.
-    const id = options.requestId
-      ? `${OPERATION_ID_PREFIX}${sha256Hex(options.requestId).slice(0, 32)}`
-      : `${OPERATION_ID_PREFIX}${randomUUID()}`;
+    const id = operationId(OPERATION_ID_PREFIX, options.requestId);
     const memo: OperationMemo = {
       description: input.description || defaultDescription(describeTarget(r), providerTitle(r)),
       createdBy: input.createdBy ?? 'unknown',
@@ -188,35 +179,29 @@ export class RevocationClient {
     const subject = subjectOf(r);
     if (subject) attributes.push({ key: SearchAttributes.subject, value: subject });
 
-    if (options.requestId) {
-      const existing = await this.get(id).catch((err: unknown) => {
-        if (err instanceof OperationNotFoundError) return undefined;
-        throw err;
-      });
-      if (existing) return existing;
-    }
-    try {
-      await this.temporal.workflow.start(WorkflowTypes.revokeTokens, {
-        taskQueue: this.taskQueue,
-        workflowId: id,
-        args: [input satisfies RevokeTokensWorkflowInput],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        memo: { ...memo },
-        typedSearchAttributes: attributes,
-        staticSummary: `${memo.description} (${r.provider}/${r.connection}, by ${memo.createdBy})`,
-        staticDetails: [
-          `**Provider:** ${providerTitle(r)} (\`${r.provider}\`)`,
-          `**Connection:** ${r.connection}`,
-          `**Target:** ${memo.target}`,
-          `**Created by:** ${memo.createdBy}`,
-        ].join('\n\n'),
-      });
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return this.get(id);
-      throw err;
-    }
-    return newRevokeOperation({ id, createdAt: new Date(), ...memo });
+    const existing = await startOnce({
+      id,
+      requestId: options.requestId,
+      get: (x) => this.get(x),
+      start: () =>
+        this.temporal.workflow.start(WorkflowTypes.revokeTokens, {
+          taskQueue: this.taskQueue,
+          workflowId: id,
+          args: [input satisfies RevokeTokensWorkflowInput],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          memo: { ...memo },
+          typedSearchAttributes: attributes,
+          staticSummary: `${memo.description} (${r.provider}/${r.connection}, by ${memo.createdBy})`,
+          staticDetails: [
+            `**Provider:** ${providerTitle(r)} (\`${r.provider}\`)`,
+            `**Connection:** ${r.connection}`,
+            `**Target:** ${memo.target}`,
+            `**Created by:** ${memo.createdBy}`,
+          ].join('\n\n'),
+        }),
+    });
+    return existing ?? newRevokeOperation({ id, createdAt: new Date(), ...memo });
   }
 
   /**

@@ -1,15 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
-import {
-  describeTarget,
-  InvalidArgumentError,
-  QueryNames,
-  SearchAttributes,
-  sha256Hex,
-  type Operation,
-  WorkflowTypes,
-} from '../api';
+import { describeTarget, QueryNames, SearchAttributes, type Operation, WorkflowTypes } from '../api';
 import {
   childRequestsOf,
   childWorkflowId,
@@ -21,7 +11,7 @@ import {
   type RevokeSubjectOperation,
   type RevokeSubjectWorkflowInput,
 } from '../api/revoke-subject-input';
-import { OperationNotFoundError } from './errors';
+import { checkRequestId, operationId, startOnce } from './idempotent-start';
 import type { RevocationClient } from './revocation-client';
 
 /** The workflow type's name (api/contract.ts WorkflowTypes.revokeSubject, once registered there). */
@@ -32,13 +22,9 @@ export interface RevokeSubjectOptions {
   requestId?: string;
 }
 
-const requestIdPattern = /^[\x21-\x7e]{1,256}$/;
-
 /** The id a `revokeSubject` operation gets: from the request id when given, never from the input. */
 export function revokeSubjectId(requestId?: string): string {
-  return requestId
-    ? `${REVOKE_SUBJECT_ID_PREFIX}${sha256Hex(`revokeSubject:${requestId}`).slice(0, 32)}`
-    : `${REVOKE_SUBJECT_ID_PREFIX}${randomUUID()}`;
+  return operationId(REVOKE_SUBJECT_ID_PREFIX, requestId, 'revokeSubject:');
 }
 
 const QUERY_DEADLINE_MS = 5_000;
@@ -96,11 +82,7 @@ export async function revokeSubject(
   raw: RevokeSubjectWorkflowInput,
   options: RevokeSubjectOptions = {},
 ): Promise<RevokeSubjectOperation> {
-  if (options.requestId !== undefined && !requestIdPattern.test(options.requestId)) {
-    throw new InvalidArgumentError([
-      { field: 'requestId', description: 'must be 1-256 printable ASCII characters without spaces' },
-    ]);
-  }
+  checkRequestId(options.requestId);
   const input = parseRevokeSubjectInput(raw);
   const requests = childRequestsOf(input);
   const id = revokeSubjectId(options.requestId);
@@ -113,36 +95,31 @@ export async function revokeSubject(
   ];
   if (input.createdBy) attributes.push({ key: SearchAttributes.createdBy, value: input.createdBy });
 
-  if (options.requestId) {
-    const existing = await client.get(id).catch((err: unknown) => {
-      if (err instanceof OperationNotFoundError) return undefined;
-      throw err;
-    });
-    if (existing) return subjectOperation(client, id, existing);
-  }
   const connections = [...new Set(requests.map((r) => `${r.provider}/${r.connection}`))];
-  try {
-    await client.temporal.workflow.start(REVOKE_SUBJECT_WORKFLOW, {
-      taskQueue: client.taskQueue,
-      workflowId: id,
-      // The parsed input: defaults filled in, so the workflow sees what was validated here.
-      args: [input satisfies RevokeSubjectWorkflowInput],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      memo: { description, createdBy, subject: input.subject, target } satisfies SubjectMemo,
-      typedSearchAttributes: attributes,
-      staticSummary: `${description} (${requests.length} child operations, by ${createdBy})`,
-      staticDetails: [
-        `**Subject:** ${input.subject}`,
-        `**Connections:** ${connections.join(', ')}`,
-        `**Children:** ${requests.length} \`revokeTokens\` operations (${id}/0 ...)`,
-        `**Created by:** ${createdBy}`,
-      ].join('\n\n'),
-    });
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return getRevokeSubject(client, id);
-    throw err;
-  }
+  const existing = await startOnce({
+    id,
+    requestId: options.requestId,
+    get: (x) => getRevokeSubject(client, x),
+    start: () =>
+      client.temporal.workflow.start(REVOKE_SUBJECT_WORKFLOW, {
+        taskQueue: client.taskQueue,
+        workflowId: id,
+        // The parsed input: defaults filled in, so the workflow sees what was validated here.
+        args: [input satisfies RevokeSubjectWorkflowInput],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        memo: { description, createdBy, subject: input.subject, target } satisfies SubjectMemo,
+        typedSearchAttributes: attributes,
+        staticSummary: `${description} (${requests.length} child operations, by ${createdBy})`,
+        staticDetails: [
+          `**Subject:** ${input.subject}`,
+          `**Connections:** ${connections.join(', ')}`,
+          `**Children:** ${requests.length} \`revokeTokens\` operations (${id}/0 ...)`,
+          `**Created by:** ${createdBy}`,
+        ].join('\n\n'),
+      }),
+  });
+  if (existing) return existing;
   return newRevokeSubjectOperation({
     id,
     description,

@@ -33,6 +33,7 @@ import { createBulkProgress } from './progress';
 import { addStartOptions, jsonOption, parseDuration } from './options';
 import type { StartFlags } from './requests';
 import { checkTimeoutNeedsWait, revokeOptions } from './start-commands';
+import { checkRequestId } from '../idempotent-start';
 
 /** Bulk jobs run for minutes to hours; `--wait` and `--watch` wait this long unless told. */
 export const DEFAULT_BULK_WAIT = '1h';
@@ -284,9 +285,7 @@ export async function jobFromFlags(flags: BulkStartFlags, ctx: CliContext): Prom
     });
     if (violations.length > 0) throw new InvalidArgumentError(violations);
   }
-  if (options.requestId !== undefined && !/^[\x21-\x7e]{1,256}$/.test(options.requestId)) {
-    throw badInput('--request-id (requestId)', 'must be 1-256 printable ASCII characters without spaces');
-  }
+  checkRequestId(options.requestId, '--request-id (requestId)');
   return job as BulkRevocationJobInput;
 }
 

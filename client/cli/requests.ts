@@ -9,6 +9,7 @@ import {
 } from '../../api';
 import type { RevokeOptions } from '../revocation-client';
 import { readStdin, type CliIo } from './io';
+import { checkRequestId } from '../idempotent-start';
 
 function badInput(field: string, description: string): InvalidArgumentError {
   return new InvalidArgumentError([{ field, description }]);
@@ -231,10 +232,5 @@ export function checkRevokeInput(
       }),
     );
   }
-  if (options.requestId !== undefined && !/^[\x21-\x7e]{1,256}$/.test(options.requestId)) {
-    throw badInput(
-      `${flagOfField.requestId ?? '--request-id'} (requestId)`,
-      'must be 1-256 printable ASCII characters without spaces',
-    );
-  }
+  checkRequestId(options.requestId, `${flagOfField.requestId ?? '--request-id'} (requestId)`);
 }

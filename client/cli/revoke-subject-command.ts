@@ -21,6 +21,7 @@ import { readStdin } from './io';
 import { addStartOptions, jsonOption } from './options';
 import type { StartFlags } from './requests';
 import { checkTimeoutNeedsWait, DEFAULT_WAIT, revokeOptions, type WaitFlags } from './start-commands';
+import { checkRequestId } from '../idempotent-start';
 
 export interface RevokeSubjectFlags extends StartFlags, WaitFlags {
   subject?: string;
@@ -244,9 +245,7 @@ Examples:
         ...(options.createdBy !== undefined ? { createdBy: options.createdBy } : {}),
       };
       checkRevokeSubjectInput(input, targetFlags);
-      if (options.requestId !== undefined && !/^[\x21-\x7e]{1,256}$/.test(options.requestId)) {
-        throw badInput('--request-id (requestId)', 'must be 1-256 printable ASCII characters without spaces');
-      }
+      checkRequestId(options.requestId, '--request-id (requestId)');
 
       const asJson = flags.json !== undefined && flags.json !== false;
       const client = await ctx.client();
