@@ -79,7 +79,6 @@ interface OperationMemo {
 }
 
 const QUERY_DEADLINE_MS = 5_000;
-const CLOSED_QUERY_DEADLINE_MS = 2_000;
 
 /**
  * Starts and reads revocation operations. Mirrors the Yandex Cloud SDK and AIP-151: `revoke`
@@ -231,7 +230,7 @@ export class RevocationClient {
       }
       case 'CANCELLED': {
         // A closed run answers queries when a worker is up; its Operation says what was done.
-        const answered = await this.query(handle, CLOSED_QUERY_DEADLINE_MS);
+        const answered = await this.query(handle, QUERY_DEADLINE_MS);
         if (answered?.done) return answered;
         return this.synthesize(id, description, {
           code: Code.CANCELLED,
