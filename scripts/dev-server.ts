@@ -19,8 +19,10 @@ export interface DevServerOptions {
   codecEndpoint?: string;
   /** Log level of the server. @default 'error' */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
-  /** Where the server's own output goes. @default inherit */
-  stdio?: 'inherit' | 'ignore';
+  /** Log format of the server. @default the CLI's (text) */
+  logFormat?: 'text' | 'json' | 'pretty';
+  /** Where the server's own output goes: inherit, ignore, or an open file descriptor. @default inherit */
+  stdio?: 'inherit' | 'ignore' | number;
 }
 
 export interface DevServer {
@@ -35,6 +37,7 @@ export interface DevServer {
 function serverArgs(o: DevServerOptions, port: number, uiPort: number | false): string[] {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', 'default'];
   args.push('--log-level', o.logLevel ?? 'error');
+  if (o.logFormat) args.push('--log-format', o.logFormat);
   if (uiPort === false) args.push('--headless');
   else args.push('--ui-port', String(uiPort));
   if (o.dbFile) args.push('--db-filename', o.dbFile);
