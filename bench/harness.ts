@@ -1,11 +1,9 @@
 import type { BenchTemporal } from './temporal';
 import type { BarChart } from './svg-chart';
 
-/** A goal a ratio is held to, e.g. `{ op: '>=', value: 0.8 }`. */
-export interface Goal {
-  op: '>=' | '>' | '<=' | '<';
-  value: number;
-}
+/** A goal a ratio is held to, e.g. `{ op: '>=', value: 0.8 }` or `{ op: 'within', value: 0.95, max: 1.05 }`. */
+export type Goal =
+  { op: '>=' | '>' | '<=' | '<'; value: number } | { op: 'within'; value: number; max: number };
 
 /** A measured figure, raw. */
 export interface Figure {
@@ -61,7 +59,15 @@ export function goalMet(value: number, goal: Goal): boolean {
       return value <= goal.value;
     case '<':
       return value < goal.value;
+    case 'within':
+      return value >= goal.value && value <= goal.max;
   }
+}
+
+/** The goal as printed: "≥ 0.8", "0.95–1.05". */
+export function goalText(goal: Goal): string {
+  if (goal.op === 'within') return `${goal.value}–${goal.max}`;
+  return `${{ '>=': '≥', '>': '>', '<=': '≤', '<': '<' }[goal.op]} ${goal.value}`;
 }
 
 export function ratio(name: string, formula: string, value: number, goal?: Goal): Ratio {

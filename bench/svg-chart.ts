@@ -6,6 +6,8 @@ export interface Bar {
   note?: string;
   /** Fill colour. @default a palette colour by position */
   color?: string;
+  /** This bar's own goal, drawn as a short dashed line across its slot. */
+  goal?: number;
 }
 
 /** A bar chart with one value axis and an optional dashed reference line (a goal). */
@@ -50,7 +52,11 @@ export function formatNumber(value: number): string {
 export function barChartSvg(chart: BarChart): string {
   const plotWidth = WIDTH - PLOT.left - PLOT.right;
   const plotHeight = HEIGHT - PLOT.top - PLOT.bottom;
-  const top = Math.max(...chart.bars.map((b) => b.value), chart.reference?.value ?? 0, 0);
+  const top = Math.max(
+    ...chart.bars.map((b) => Math.max(b.value, b.goal ?? 0)),
+    chart.reference?.value ?? 0,
+    0,
+  );
   const step = niceStep(top / 5);
   const axisMax = Math.max(step, Math.ceil((top * 1.1) / step) * step);
   const y = (v: number) => PLOT.top + plotHeight - (v / axisMax) * plotHeight;
@@ -92,6 +98,12 @@ export function barChartSvg(chart: BarChart): string {
     text(cx, yy - 6, formatNumber(bar.value), 'text-anchor="middle" font-weight="600"');
     text(cx, PLOT.top + plotHeight + 20, bar.label, 'text-anchor="middle"');
     if (bar.note) text(cx, PLOT.top + plotHeight + 36, bar.note, 'text-anchor="middle" fill="#555555"');
+    if (bar.goal !== undefined) {
+      const gy = y(bar.goal);
+      out.push(
+        `<line x1="${(x - 8).toFixed(1)}" x2="${(x + barWidth + 8).toFixed(1)}" y1="${gy.toFixed(1)}" y2="${gy.toFixed(1)}" stroke="#d62728" stroke-width="1.5" stroke-dasharray="6 4"><title>${escapeXml(`goal: ${formatNumber(bar.goal)} ${chart.unit}`)}</title></line>`,
+      );
+    }
   });
 
   out.push(
