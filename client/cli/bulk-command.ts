@@ -597,7 +597,7 @@ function addSignalCommand(
     .description(describe.description)
     .argument('<id>', 'job id')
     .addOption(jsonOption())
-    .addHelpText('after', `\nExample:\n  $ revoke bulk ${name} bulk-0f6e0c2a-1d6b-4a8e-9c53-1b2f0e9a7d41`)
+    .addHelpText('after', `\nExamples:\n  $ revoke bulk ${name} bulk-0f6e0c2a-1d6b-4a8e-9c53-1b2f0e9a7d41`)
     .action(async (id: string, flags: { json?: boolean }) => {
       const client = await ctx.client();
       try {

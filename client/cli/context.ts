@@ -2,6 +2,7 @@ import type { Operation } from '../../api';
 import { isBulkJobOperation } from '../bulk-jobs';
 import { printBulkJob } from './bulk-command';
 import type { RevocationClient } from '../revocation-client';
+import { colourEnabled, createStyler, type Styler } from './colour';
 import { connectClient } from './connect';
 import { ExitCode, type ExitCodeNumber } from './exit-codes';
 import { formatOperation, json, statusText } from './format';
@@ -12,7 +13,12 @@ export class CliContext {
   exitCode: ExitCodeNumber = ExitCode.ok;
   private connecting: Promise<RevocationClient> | undefined;
 
-  constructor(readonly io: CliIo) {}
+  /** Colours for human output on stdout: only at a terminal, unless NO_COLOR or FORCE_COLOR say otherwise. */
+  readonly style: Styler;
+
+  constructor(readonly io: CliIo) {
+    this.style = createStyler(colourEnabled(io.stdout, io.env));
+  }
 
   /** Connects on first use, so `--help` and bad input never touch the network. */
   client(): Promise<RevocationClient> {
@@ -30,7 +36,7 @@ export class CliContext {
   /** Prints the operation; an operation done with an error also gets one line on stderr and exit 1. */
   printOperation(op: Operation, asJson: boolean): ExitCodeNumber {
     if (isBulkJobOperation(op)) return printBulkJob(this.io, op, asJson);
-    this.io.stdout.write(asJson ? json(op) : formatOperation(op));
+    this.io.stdout.write(asJson ? json(op) : formatOperation(op, this.style));
     if (op.done && op.error) {
       this.io.stderr.write(`error: operation ${op.id} ended with ${statusText(op.error)}\n`);
       return ExitCode.operationFailed;

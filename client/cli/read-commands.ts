@@ -1,27 +1,75 @@
 import { Option, type Command } from 'commander';
 import { isBulkJobOperation } from '../bulk-jobs';
 import { waitForBulkJob } from './bulk-command';
-import { Code, durationMs } from '../../api';
+import { Code, durationMs, InvalidArgumentError } from '../../api';
 import { OperationNotFoundError, OperationWaitTimeoutError } from '../errors';
 import type { CliContext } from './context';
 import { ExitCode, errorLine } from './exit-codes';
 import { formatList, formatOperation, json } from './format';
 import { jsonOption, parseDuration, parsePageSize } from './options';
+import { watchOperation } from './watch';
 
 const DEFAULT_WAIT = '30s';
+const DEFAULT_WATCH_INTERVAL = '1s';
 
 export function addGetCommand(program: Command, ctx: CliContext): void {
   program
     .command('get')
-    .summary('show an operation')
-    .description('Show an operation as it is now (exit 1 if it ended in error)')
+    .summary('show an operation (--watch: until it is done)')
+    .description(
+      'Show an operation as it is now (exit 1 if it ended in error). With --watch, show it each time it ' +
+        'changes until it is done, and exit as "wait" does',
+    )
     .argument('<id>', 'operation id, as printed when it started')
-    .addOption(jsonOption())
-    .addHelpText('after', '\nExample:\n  $ revoke get revoke-0f6e0c2a-1d6b-4a8e-9c53-1b2f0e9a7d41 --json')
-    .action(async (id: string, flags: { json?: boolean }) => {
-      const client = await ctx.client();
-      ctx.exitCode = ctx.printOperation(await client.get(id), flags.json === true);
-    });
+    .option(
+      '--watch',
+      'follow the operation until it is done: redrawn at a terminal, a line per change otherwise',
+    )
+    .addOption(
+      new Option(
+        '--interval <duration>',
+        `with --watch: how often to read it (default ${DEFAULT_WATCH_INTERVAL})`,
+      ).argParser(parseDuration),
+    )
+    .addOption(
+      new Option(
+        '--timeout <duration>',
+        'with --watch: exit 4 if still running after this long (default: no limit)',
+      ).argParser(parseDuration),
+    )
+    .addOption(
+      new Option('--json', 'print the Operation as JSON; with --watch, one Operation per line (NDJSON)'),
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ revoke get revoke-0f6e0c2a-1d6b-4a8e-9c53-1b2f0e9a7d41 --json
+  $ revoke get revoke-0f6e0c2a-1d6b-4a8e-9c53-1b2f0e9a7d41 --watch
+  $ revoke get revoke-0f6e0c2a-1d6b-4a8e-9c53-1b2f0e9a7d41 --watch --interval 5s --timeout 10m --json | jq -c .metadata`,
+    )
+    .action(
+      async (id: string, flags: { json?: boolean; watch?: boolean; interval?: number; timeout?: number }) => {
+        if (!flags.watch) {
+          const needsWatch =
+            flags.interval !== undefined
+              ? '--interval'
+              : flags.timeout !== undefined
+                ? '--timeout'
+                : undefined;
+          if (needsWatch)
+            throw new InvalidArgumentError([{ field: needsWatch, description: 'only applies with --watch' }]);
+          const client = await ctx.client();
+          ctx.exitCode = ctx.printOperation(await client.get(id), flags.json === true);
+          return;
+        }
+        ctx.exitCode = await watchOperation(ctx, id, {
+          intervalMs: flags.interval ?? durationMs(DEFAULT_WATCH_INTERVAL),
+          ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
+          asJson: flags.json === true,
+        });
+      },
+    );
 }
 
 export function addWaitCommand(program: Command, ctx: CliContext): void {
@@ -38,7 +86,7 @@ export function addWaitCommand(program: Command, ctx: CliContext): void {
     .addOption(jsonOption())
     .addHelpText(
       'after',
-      '\nExample:\n  $ revoke wait revoke-0f6e0c2a-1d6b-4a8e-9c53-1b2f0e9a7d41 --timeout 2m',
+      '\nExamples:\n  $ revoke wait revoke-0f6e0c2a-1d6b-4a8e-9c53-1b2f0e9a7d41 --timeout 2m',
     )
     .action(async (id: string, flags: { json?: boolean; timeout?: number }) => {
       const client = await ctx.client();
@@ -73,7 +121,7 @@ export function addCancelCommand(program: Command, ctx: CliContext): void {
     .addOption(jsonOption())
     .addHelpText(
       'after',
-      '\nExample:\n  $ revoke cancel revoke-0f6e0c2a-1d6b-4a8e-9c53-1b2f0e9a7d41 && revoke wait revoke-0f6e0c2a-1d6b-4a8e-9c53-1b2f0e9a7d41',
+      '\nExamples:\n  $ revoke cancel revoke-0f6e0c2a-1d6b-4a8e-9c53-1b2f0e9a7d41 && revoke wait revoke-0f6e0c2a-1d6b-4a8e-9c53-1b2f0e9a7d41',
     )
     .action(async (id: string, flags: { json?: boolean }) => {
       const client = await ctx.client();
@@ -85,7 +133,7 @@ export function addCancelCommand(program: Command, ctx: CliContext): void {
         if (!(err instanceof OperationNotFoundError)) throw err;
         op = await client.get(id);
       }
-      ctx.io.stdout.write(flags.json ? json(op) : formatOperation(op));
+      ctx.io.stdout.write(flags.json ? json(op) : formatOperation(op, ctx.style));
       if (op.done && op.error?.code !== Code.CANCELLED) {
         ctx.io.stderr.write(`operation ${id} was already done; nothing to cancel\n`);
       }
@@ -129,7 +177,7 @@ export function addListCommand(program: Command, ctx: CliContext): void {
           ...(flags.pageSize !== undefined ? { pageSize: flags.pageSize } : {}),
           ...(flags.pageToken !== undefined ? { pageToken: flags.pageToken } : {}),
         });
-        ctx.io.stdout.write(flags.json ? json(result) : formatList(result));
+        ctx.io.stdout.write(flags.json ? json(result) : formatList(result, ctx.style));
         ctx.exitCode = ExitCode.ok;
       },
     );

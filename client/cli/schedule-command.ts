@@ -503,7 +503,7 @@ function addPauseUnpause(schedule: Command, ctx: CliContext): void {
       .argument('<id>', 'schedule id')
       .option('--note <text>', 'why, shown with the schedule in the CLI and the Web UI')
       .addOption(jsonOption())
-      .addHelpText('after', `\nExample:\n  $ revoke schedule ${verb} nightly-yandex --note "incident 1234"`)
+      .addHelpText('after', `\nExamples:\n  $ revoke schedule ${verb} nightly-yandex --note "incident 1234"`)
       .action(
         action(ctx, async (id: string, flags: { note?: string; json?: boolean }) => {
           const client = await ctx.client();
@@ -564,7 +564,7 @@ function addBackfill(schedule: Command, ctx: CliContext): void {
     .addOption(jsonOption())
     .addHelpText(
       'after',
-      '\nExample:\n  $ revoke schedule backfill nightly-yandex --start 2026-01-28T00:00:00Z --end 2026-01-31T00:00:00Z',
+      '\nExamples:\n  $ revoke schedule backfill nightly-yandex --start 2026-01-28T00:00:00Z --end 2026-01-31T00:00:00Z',
     )
     .action(
       action(
@@ -597,7 +597,7 @@ function addDelete(schedule: Command, ctx: CliContext): void {
     .description('Delete a schedule; runs it already started keep running and stay visible as operations')
     .argument('<id>', 'schedule id')
     .addOption(jsonOption())
-    .addHelpText('after', '\nExample:\n  $ revoke schedule delete nightly-yandex')
+    .addHelpText('after', '\nExamples:\n  $ revoke schedule delete nightly-yandex')
     .action(
       action(ctx, async (id: string, flags: { json?: boolean }) => {
         const client = await ctx.client();
