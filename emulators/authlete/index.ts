@@ -66,6 +66,7 @@ export async function startAuthleteEmulator(opts: AuthleteEmulatorOptions = {}):
     requests: [],
     settings: { latencyMs: opts.latencyMs ?? 0, revokeCountMax: opts.revokeCountMax ?? 20 },
     baseUrl: () => baseUrl,
+    faultPolicy: undefined,
   };
   const server = createEmulatorServer(state);
   await new Promise<void>((resolve, reject) => {
@@ -108,6 +109,9 @@ export async function startAuthleteEmulator(opts: AuthleteEmulatorOptions = {}):
       const times = fault.times ?? 1;
       checkCount('fault.times', times, 1);
       state.faults.push({ fault: { ...fault }, remaining: times });
+    },
+    setFaultPolicy: (policy) => {
+      state.faultPolicy = policy;
     },
     pendingFaults: () => state.faults.reduce((n, f) => n + f.remaining, 0),
     configure: (settings) => {

@@ -72,7 +72,18 @@ export interface AuthleteFault {
   times?: number;
   /** Do the work first, then answer with the fault (a reply lost after the effect). */
   afterHandling?: boolean;
+  /** Destroy the connection instead of answering (status and body are ignored). */
+  reset?: boolean;
+  /** Wait this long before answering: a client with a shorter timeout gives up. @default 0 */
+  delayMs?: number;
 }
+
+/**
+ * Consulted for every routed request that no queued fault answers, with its log entry so far
+ * (`operation`, `serviceId`, `body` set); a fault it returns answers the request instead (its
+ * `operation`, `serviceId` and `times` are ignored). For chaos tests.
+ */
+export type AuthleteFaultPolicy = (request: Readonly<AuthleteEmulatorRequest>) => AuthleteFault | undefined;
 
 /** One received HTTP request, as the emulator saw it. */
 export interface AuthleteEmulatorRequest {
@@ -87,7 +98,7 @@ export interface AuthleteEmulatorRequest {
   body?: unknown;
   /** Whether the bearer token was accepted for the service. */
   authenticated: boolean;
-  /** The status answered (set when the answer is sent). */
+  /** The status answered (set when the answer is sent); -1 when a fault reset the connection. */
   status?: number;
   /** The fault that answered instead of the emulated API, if any. */
   fault?: boolean;
@@ -131,6 +142,8 @@ export interface AuthleteEmulator {
   removed(serviceId: string): AuthleteRemovedToken[];
   /** Queued; the first matching fault answers a call. */
   injectFault(fault: AuthleteFault): void;
+  /** Sets (or, with undefined, removes) the policy consulted when no queued fault applies. */
+  setFaultPolicy(policy: AuthleteFaultPolicy | undefined): void;
   /** Faults not used yet. */
   pendingFaults(): number;
   configure(settings: { latencyMs?: number; revokeCountMax?: number }): void;

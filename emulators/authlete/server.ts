@@ -9,7 +9,12 @@ import {
   updateToken,
   type Reply,
 } from './handlers';
-import type { AuthleteEmulatedOperation, AuthleteEmulatorRequest, AuthleteFault } from './public-types';
+import type {
+  AuthleteEmulatedOperation,
+  AuthleteEmulatorRequest,
+  AuthleteFault,
+  AuthleteFaultPolicy,
+} from './public-types';
 import type { TokenStore } from './token-store';
 
 export interface EmulatorState {
@@ -20,6 +25,7 @@ export interface EmulatorState {
   requests: AuthleteEmulatorRequest[];
   settings: { latencyMs: number; revokeCountMax: number };
   baseUrl: () => string;
+  faultPolicy: AuthleteFaultPolicy | undefined;
 }
 
 interface Route {
@@ -88,14 +94,19 @@ function faultReply(fault: AuthleteFault, apiPath: string): Reply {
   return { ...result(fault.status, code, apiPath, message), headers };
 }
 
-function takeFault(state: EmulatorState, operation: AuthleteEmulatedOperation, serviceId: string) {
+function takeFault(
+  state: EmulatorState,
+  operation: AuthleteEmulatedOperation,
+  serviceId: string,
+  record: AuthleteEmulatorRequest,
+): AuthleteFault | undefined {
   const index = state.faults.findIndex(
     ({ fault }) =>
       (fault.operation === '*' || fault.operation === operation) &&
       (fault.serviceId === undefined || fault.serviceId === serviceId),
   );
   const queued = state.faults[index];
-  if (!queued) return undefined;
+  if (!queued) return state.faultPolicy?.(record);
   queued.remaining -= 1;
   if (queued.remaining === 0) state.faults.splice(index, 1);
   return queued.fault;
@@ -186,7 +197,15 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
   state.requests.push(record);
   const reply = (r: Reply) => {
     record.status = r.status;
-    send(res, r);
+    // A client that gave up (timeout) while a delayed fault waited gets nothing.
+    if (!res.destroyed) send(res, r);
+  };
+  const answerFault = async (fault: AuthleteFault, apiPath: string): Promise<void> => {
+    record.fault = true;
+    if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (!fault.reset) return reply(faultReply(fault, apiPath));
+    record.status = -1;
+    res.destroy();
   };
   const text = await readBody(req);
 
@@ -209,11 +228,8 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
 
   if (state.settings.latencyMs > 0) await new Promise((r) => setTimeout(r, state.settings.latencyMs));
 
-  const fault = takeFault(state, route.operation, serviceId);
-  if (fault && !fault.afterHandling) {
-    record.fault = true;
-    return reply(faultReply(fault, route.apiPath));
-  }
+  const fault = takeFault(state, route.operation, serviceId, record);
+  if (fault && !fault.afterHandling) return answerFault(fault, route.apiPath);
   const denied = authenticate(state, req, serviceId, route.apiPath);
   if (denied) return reply(denied);
   record.authenticated = true;
@@ -248,11 +264,8 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
       answer = reissueIdToken(state.store, service, body, state.baseUrl());
       break;
   }
-  if (fault) {
-    // The work is done; the caller only sees the failure.
-    record.fault = true;
-    return reply(faultReply(fault, route.apiPath));
-  }
+  // The work is done; the caller only sees the failure.
+  if (fault) return answerFault(fault, route.apiPath);
   reply(answer);
 }
 

@@ -35,6 +35,7 @@ export async function startGoogleIdentityPlatformEmulator(
     faults: [],
     requests: [],
     appleLatencyMs: opts.appleLatencyMs ?? 0,
+    faultPolicy: undefined,
   };
   const server = createEmulatorServer(state);
   const host = opts.host ?? '127.0.0.1';
@@ -65,6 +66,9 @@ export async function startGoogleIdentityPlatformEmulator(
       if (!Number.isInteger(remaining) || remaining < 1)
         throw new RangeError('fault.times must be a positive integer');
       state.faults.push({ fault: { ...fault }, remaining });
+    },
+    setFaultPolicy: (policy) => {
+      state.faultPolicy = policy;
     },
     configure: (settings) => {
       const ms = settings.appleLatencyMs;

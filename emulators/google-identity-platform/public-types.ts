@@ -54,7 +54,17 @@ export interface GoogleFault {
   times?: number;
   /** Destroy the connection without an answer instead (status and body are ignored). */
   reset?: boolean;
+  /** Wait this long first: a client with a shorter timeout gives up. @default 0 */
+  delayMs?: number;
+  /** Handle the request first (the token is revoked), then answer with the fault: a lost reply. */
+  afterHandling?: boolean;
 }
+
+/**
+ * Consulted for every revokeToken call that no queued fault answers, with its log entry so far
+ * (`body` parsed); a fault it returns answers the call instead (`times` is ignored). For chaos tests.
+ */
+export type GoogleFaultPolicy = (request: Readonly<GoogleEmulatorRequest>) => GoogleFault | undefined;
 
 export type RequestOutcome =
   | 'revoked'
@@ -116,6 +126,8 @@ export interface GoogleIdentityPlatformEmulator {
   appleToken(value: string): AppleToken | undefined;
   account(uid: string, tenantId?: string): EmulatedAccount | undefined;
   injectFault(fault: GoogleFault): void;
+  /** Sets (or, with undefined, removes) the policy consulted when no queued fault applies. */
+  setFaultPolicy(policy: GoogleFaultPolicy | undefined): void;
   /** Changes behaviour for later requests. */
   configure(settings: { appleLatencyMs?: number }): void;
   /** Drops the request log (the store is kept). */

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { apiKeyInvalid, apiKeyMissing, googleError, identityToolkitError } from './google-error';
-import type { GoogleEmulatorRequest, GoogleFault, RequestOutcome } from './public-types';
+import type { GoogleEmulatorRequest, GoogleFault, GoogleFaultPolicy, RequestOutcome } from './public-types';
 import { checkRevokeTokenBody, type RevokeTokenBody } from './request-rules';
 import type { AccountStore } from './store';
 
@@ -14,6 +14,7 @@ export interface EmulatorState {
   faults: Array<{ fault: GoogleFault; remaining: number }>;
   requests: GoogleEmulatorRequest[];
   appleLatencyMs: number;
+  faultPolicy: GoogleFaultPolicy | undefined;
 }
 
 interface Answer {
@@ -140,10 +141,21 @@ async function answer(
   entry.apiKey =
     typeof key !== 'string' || key === '' ? 'missing' : state.apiKeys.has(key) ? 'valid' : 'invalid';
 
-  const fault = takeFault(state);
-  if (fault?.reset) return 'reset';
-  if (fault) return faultAnswer(fault);
+  const fault = takeFault(state) ?? state.faultPolicy?.(entry);
+  if (fault?.delayMs) await delay(fault.delayMs);
+  if (fault && !fault.afterHandling) return fault.reset ? 'reset' : faultAnswer(fault);
+  const handled = await handleRevoke(state, json, parsed, entry);
+  // afterHandling: whatever happened happened; the answer is lost.
+  if (fault) return fault.reset ? 'reset' : faultAnswer(fault);
+  return handled;
+}
 
+async function handleRevoke(
+  state: EmulatorState,
+  json: unknown,
+  parsed: boolean,
+  entry: GoogleEmulatorRequest,
+): Promise<Answer> {
   if (entry.apiKey === 'missing') return rejected(403, apiKeyMissing(), 'API_KEY_MISSING');
   if (entry.apiKey === 'invalid') return rejected(400, apiKeyInvalid(), 'API_KEY_INVALID');
 
@@ -178,6 +190,11 @@ export function createEmulatorServer(state: EmulatorState): Server {
       result = { status: 500, body: googleError(500), outcome: 'rejected', reason: 'INTERNAL' };
     }
     entry.respondedAt = new Date();
+    // The client gave up (a timeout) while a delayed fault waited: nothing to answer.
+    if (res.destroyed) {
+      entry.outcome = result === 'reset' ? 'fault' : result.outcome;
+      return;
+    }
     if (result === 'reset') {
       entry.outcome = 'fault';
       entry.reason = 'CONNECTION_RESET';

@@ -73,6 +73,7 @@ export async function startOAuth2Emulator(opts: OAuth2EmulatorOptions = {}): Pro
     faults: [],
     requests: [],
     seenJtis: new Map(),
+    faultPolicy: undefined,
   };
   for (const seed of opts.tokens ?? []) tokens.add(seed);
 
@@ -123,6 +124,9 @@ export async function startOAuth2Emulator(opts: OAuth2EmulatorOptions = {}): Pro
       if (!Number.isInteger(remaining) || remaining < 1)
         throw new RangeError('fault.times must be a positive integer');
       state.faults.push({ fault: { ...fault }, remaining });
+    },
+    setFaultPolicy: (policy) => {
+      state.faultPolicy = policy;
     },
     configure: (patch) => applyBehaviour(behaviour, patch),
     close: async () => {

@@ -52,7 +52,15 @@ export interface OAuth2Fault {
   afterRevoke?: boolean;
   /** Close the connection without an answer (a network error at the client). */
   dropConnection?: boolean;
+  /** Wait this long before answering (or dropping): a client with a shorter timeout gives up. @default 0 */
+  delayMs?: number;
 }
+
+/**
+ * Consulted for every request that no queued fault answers, with its log entry so far; a fault it
+ * returns answers the request instead (its `endpoint` and `times` are ignored). For chaos tests.
+ */
+export type OAuth2FaultPolicy = (request: Readonly<OAuth2EmulatorRequest>) => OAuth2Fault | undefined;
 
 /** One request as the emulator saw it; secrets only as fingerprints. */
 export interface OAuth2EmulatorRequest {
@@ -131,6 +139,8 @@ export interface OAuth2Emulator {
   /** Known, not revoked, not expired. */
   isActive(value: string): boolean;
   injectFault(fault: OAuth2Fault): void;
+  /** Sets (or, with undefined, removes) the policy consulted when no queued fault applies. */
+  setFaultPolicy(policy: OAuth2FaultPolicy | undefined): void;
   configure(behaviour: Partial<OAuth2EmulatorBehaviour>): void;
   close(): Promise<void>;
 }

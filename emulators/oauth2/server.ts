@@ -7,6 +7,7 @@ import type {
   OAuth2EmulatorEndpoint,
   OAuth2EmulatorRequest,
   OAuth2Fault,
+  OAuth2FaultPolicy,
 } from './public-types';
 import { isUsable, type TokenStore } from './token-store';
 
@@ -27,6 +28,7 @@ export interface EmulatorState {
   faults: Array<{ fault: OAuth2Fault; remaining: number }>;
   requests: OAuth2EmulatorRequest[];
   seenJtis: Map<string, number>;
+  faultPolicy: OAuth2FaultPolicy | undefined;
 }
 
 const maxBodyBytes = 64 * 1024;
@@ -54,10 +56,14 @@ function metadata(urls: EmulatorUrls, oidc: boolean): Record<string, unknown> {
   };
 }
 
-function takeFault(state: EmulatorState, endpoint: OAuth2EmulatorEndpoint): OAuth2Fault | undefined {
+function takeFault(
+  state: EmulatorState,
+  endpoint: OAuth2EmulatorEndpoint,
+  entry: OAuth2EmulatorRequest,
+): OAuth2Fault | undefined {
   const index = state.faults.findIndex((q) => q.fault.endpoint === endpoint || q.fault.endpoint === '*');
   const queued = state.faults[index];
-  if (!queued) return undefined;
+  if (!queued) return state.faultPolicy?.(entry);
   queued.remaining -= 1;
   if (queued.remaining === 0) state.faults.splice(index, 1);
   return queued.fault;
@@ -80,6 +86,14 @@ function sendJson(
 }
 
 function sendFault(res: ServerResponse, fault: OAuth2Fault): void {
+  if (fault.delayMs) {
+    const { delayMs: _delay, ...now } = fault;
+    // The client may have given up (and the socket gone) by then; nothing is written to it.
+    setTimeout(() => {
+      if (!res.destroyed && !res.writableEnded) sendFault(res, now);
+    }, fault.delayMs).unref();
+    return;
+  }
   if (fault.dropConnection) {
     res.socket?.destroy();
     return;
@@ -137,7 +151,7 @@ export function createHandler(state: EmulatorState) {
         return;
       }
       if (endpoint !== 'revocation') {
-        const fault = takeFault(state, endpoint);
+        const fault = takeFault(state, endpoint, entry);
         if (fault) {
           entry.fault = true;
           entry.status = fault.status;
@@ -200,7 +214,7 @@ async function revocation(
   if (auth.assertion) entry.assertion = auth.assertion;
   entry.authenticated = auth.ok;
 
-  const fault = takeFault(state, 'revocation');
+  const fault = takeFault(state, 'revocation', entry);
   if (fault && !fault.afterRevoke) {
     entry.fault = true;
     entry.status = fault.status;

@@ -77,6 +77,10 @@ export async function startOpenPaymentsEmulator(
       if (settings.mode !== undefined) state.mode = checkMode(settings.mode);
     },
     injectFault: (fault) => pushFault(state, fault),
+    setFaultPolicy: (policy) => {
+      if (policy) state.faultPolicy = policy;
+      else delete state.faultPolicy;
+    },
     requests: state.requests,
     requestsTo: (route, id) =>
       state.requests.filter(

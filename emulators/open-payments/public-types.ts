@@ -28,7 +28,20 @@ export interface OpenPaymentsFault {
    * without answering: the client sees a reset, as when a 204 is lost on the way back.
    */
   dropResponseAfterApply?: boolean;
+  /** Destroy the connection without handling the request: the client sees a reset, nothing changed. */
+  dropConnection?: boolean;
+  /** Wait this long before answering (or dropping): a client with a shorter timeout gives up. @default 0 */
+  delayMs?: number;
 }
+
+/**
+ * Consulted for every request that no queued fault answers, with its record so far (`route`, `id`,
+ * signature check); a fault it returns answers the request instead (`route`, `id` and `times` are
+ * ignored). For chaos tests.
+ */
+export type OpenPaymentsFaultPolicy = (
+  request: Readonly<OpenPaymentsRequestRecord>,
+) => OpenPaymentsFault | undefined;
 
 /** How a request's HTTP message signature fared against the client's JWKS. */
 export type SignatureCheck =
@@ -134,6 +147,8 @@ export interface OpenPaymentsEmulator {
   configure(settings: { mode?: OpenPaymentsEmulatorMode }): void;
   /** Queued; each request takes the first matching fault. */
   injectFault(fault: OpenPaymentsFault): void;
+  /** Sets (or, with undefined, removes) the policy consulted when no queued fault applies. */
+  setFaultPolicy(policy: OpenPaymentsFaultPolicy | undefined): void;
   /** Every request received, in order. */
   readonly requests: OpenPaymentsRequestRecord[];
   requestsTo(route: OpenPaymentsRoute, id?: string): OpenPaymentsRequestRecord[];

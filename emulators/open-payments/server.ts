@@ -4,6 +4,7 @@ import { fingerprint } from '../../api/fingerprint';
 import type {
   OpenPaymentsEmulatorMode,
   OpenPaymentsFault,
+  OpenPaymentsFaultPolicy,
   OpenPaymentsRequestRecord,
   OpenPaymentsRoute,
   SignatureCheck,
@@ -22,6 +23,7 @@ export interface EmulatorState {
   mode: OpenPaymentsEmulatorMode;
   faults: QueuedFault[];
   requests: OpenPaymentsRequestRecord[];
+  faultPolicy?: OpenPaymentsFaultPolicy;
 }
 
 /** What the auth server decided for a request, before it is written (or dropped). */
@@ -179,6 +181,8 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function write(res: ServerResponse, record: OpenPaymentsRequestRecord, d: Decision): void {
   record.status = d.status;
+  // A client that gave up (timeout) while a delayed fault waited gets nothing.
+  if (res.destroyed) return;
   if (d.errorCode !== undefined) record.errorCode = d.errorCode;
   const headers = { ...d.headers };
   let payload: string | undefined;
@@ -243,11 +247,15 @@ export async function handle(state: EmulatorState, req: IncomingMessage, res: Se
     record.signatureVerified = record.signatureCheck === 'verified';
   }
 
-  const fault = takeFault(state, r, id);
+  const fault = takeFault(state, r, id) ?? state.faultPolicy?.(record);
+  if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
   if (fault && !fault.dropResponseAfterApply) {
     record.fault = true;
     record.outcome = 'fault';
-    return write(res, record, faultDecision(fault));
+    if (!fault.dropConnection) return write(res, record, faultDecision(fault));
+    record.status = 'dropped';
+    req.socket.destroy();
+    return;
   }
 
   let decision: Decision;

@@ -19,6 +19,7 @@ export type {
   YandexEmulatorCall,
   YandexEmulatorOptions,
   YandexFault,
+  YandexFaultPolicy,
   YandexOperationError,
   YandexOperationSnapshot,
   YandexRefreshToken,
@@ -97,6 +98,7 @@ export async function startYandexEmulator(opts: YandexEmulatorOptions = {}): Pro
     calls: [],
     iamTokens,
     pendingTimers: new Set(),
+    faultPolicy: undefined,
   };
 
   const tls = await generateSelfSignedCertificate(host);
@@ -128,6 +130,9 @@ export async function startYandexEmulator(opts: YandexEmulatorOptions = {}): Pro
       return tokens.active();
     },
     injectFault: (fault) => state.faults.push(fault),
+    setFaultPolicy: (policy) => {
+      state.faultPolicy = policy;
+    },
     configure: (settings) => applySettings(behaviour, settings),
     operation: (id) => {
       operations.settleDue();

@@ -28,7 +28,20 @@ export interface YandexFault {
    * `errors.ApiError`, which has no `.code`, instead of a nice-grpc ClientError.
    */
   afterHeaders?: boolean;
+  /**
+   * Wait this long before answering: a client whose deadline is shorter sees DEADLINE_EXCEEDED.
+   * @default 0
+   */
+  delayMs?: number;
+  /** Handle the call first (a Revoke takes effect), then fail: a reply lost after the effect. */
+  afterHandling?: boolean;
 }
+
+/**
+ * Consulted for every call that no queued fault answers; a fault it returns answers the call
+ * instead (its `method` and `times` are ignored). Chaos tests use it for random fault mixes.
+ */
+export type YandexFaultPolicy = (call: Readonly<YandexEmulatorCall>) => YandexFault | undefined;
 
 export interface YandexOperationError {
   code: number;
@@ -99,6 +112,8 @@ export interface YandexEmulator {
   activeTokens(): YandexRefreshToken[];
   /** Queued; consumed in order per method. */
   injectFault(fault: YandexFault): void;
+  /** Sets (or, with undefined, removes) the policy consulted when no queued fault applies. */
+  setFaultPolicy(policy: YandexFaultPolicy | undefined): void;
   configure(settings: YandexRuntimeSettings): void;
   operation(id: string): YandexOperationSnapshot | undefined;
   close(): Promise<void>;

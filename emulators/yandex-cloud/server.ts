@@ -5,7 +5,13 @@ import { type operation, operationService } from '@yandex-cloud/nodejs-sdk/opera
 import type { FaultQueue } from './fault-queue';
 import { listRefreshTokens } from './list-refresh-tokens';
 import type { OperationStore } from './operations';
-import type { YandexEmulatedMethod, YandexEmulatorBehaviour, YandexEmulatorCall } from './public-types';
+import type {
+  YandexEmulatedMethod,
+  YandexEmulatorBehaviour,
+  YandexEmulatorCall,
+  YandexFault,
+  YandexFaultPolicy,
+} from './public-types';
 import { selectTokensToRevoke } from './revoke-selection';
 import { RpcError, statusName } from './rpc-error';
 import type { TokenStore } from './token-store';
@@ -20,6 +26,18 @@ export interface EmulatorState {
   iamTokens: ReadonlyMap<string, string>;
   /** Calls waiting out latencyMs, so close() can drop them. */
   pendingTimers: Set<NodeJS.Timeout>;
+  /** Consulted when no queued fault applies. */
+  faultPolicy: YandexFaultPolicy | undefined;
+}
+
+/** Runs `fn` after `ms` on a timer that close() can drop. */
+function later(state: EmulatorState, ms: number, fn: () => void): void {
+  if (ms <= 0) return fn();
+  const timer = setTimeout(() => {
+    state.pendingTimers.delete(timer);
+    fn();
+  }, ms);
+  state.pendingTimers.add(timer);
 }
 
 type Handler<Req, Res> = (request: Req, callerSubjectId: string) => Res;
@@ -66,11 +84,15 @@ function unary<Req, Res>(
       }
     };
 
+    const faultMessage = (fault: YandexFault) => fault.message ?? `emulated ${statusName(fault.code)}`;
+
     const run = (): void => {
-      const fault = state.faults.take(method);
-      if (fault)
-        return fail(fault.code, fault.message ?? `emulated ${statusName(fault.code)}`, fault.afterHeaders);
-      if (state.behaviour.errorRate > 0 && Math.random() < state.behaviour.errorRate) {
+      const fault = state.faults.take(method) ?? state.faultPolicy?.(record);
+      if (fault && !fault.afterHandling)
+        return later(state, fault.delayMs ?? 0, () =>
+          fail(fault.code, faultMessage(fault), fault.afterHeaders),
+        );
+      if (!fault && state.behaviour.errorRate > 0 && Math.random() < state.behaviour.errorRate) {
         return fail(grpc.status.UNAVAILABLE, 'service is temporarily unavailable');
       }
       if (callerSubjectId === undefined) {
@@ -84,17 +106,16 @@ function unary<Req, Res>(
         if (err instanceof RpcError) return fail(err.code, err.message);
         return fail(grpc.status.INTERNAL, 'internal error');
       }
+      // afterHandling: the effect happened; the answer is lost.
+      if (fault)
+        return later(state, fault.delayMs ?? 0, () =>
+          fail(fault.code, faultMessage(fault), fault.afterHeaders),
+        );
       call.sendMetadata(requestMetadata());
       callback(null, response);
     };
 
-    const latency = state.behaviour.latencyMs;
-    if (latency <= 0) return run();
-    const timer = setTimeout(() => {
-      state.pendingTimers.delete(timer);
-      run();
-    }, latency);
-    state.pendingTimers.add(timer);
+    later(state, state.behaviour.latencyMs, run);
   };
 }
 
