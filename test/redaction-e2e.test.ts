@@ -1,0 +1,717 @@
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { Code, fingerprint, type Operation, type RevocationRequestInput } from '../api';
+import { startBulkJob, type BulkJobOperation } from '../client/bulk-jobs';
+import { RevocationClient } from '../client/revocation-client';
+import { revokeSubject, waitRevokeSubject } from '../client/revoke-subject';
+import {
+  DEFAULT_CLIENTS,
+  DEFAULT_SERVICE_ID,
+  startAuthleteEmulator,
+  type AuthleteEmulator,
+} from '../emulators/authlete';
+import {
+  startGoogleIdentityPlatformEmulator,
+  type GoogleIdentityPlatformEmulator,
+} from '../emulators/google-identity-platform';
+import { startOAuth2Emulator, type OAuth2Emulator } from '../emulators/oauth2';
+import {
+  generateClientKey,
+  startOpenPaymentsEmulator,
+  type OpenPaymentsEmulator,
+} from '../emulators/open-payments';
+import { startYandexEmulator, type YandexEmulator } from '../emulators/yandex-cloud';
+import { startDevServer, type DevServer } from '../scripts/dev-server';
+import { freePort } from '../scripts/free-port';
+import { findTemporalCli } from '../scripts/temporal-cli';
+import type { ConnectionsConfig } from '../worker/connections';
+import { AesGcmPayloadCodec, type CodecKeyring } from '../worker/payload-codec';
+import {
+  corpusContains,
+  describeHit,
+  formatScanTable,
+  scanCorpus,
+  secretNeedles,
+  type Corpus,
+  type Needle,
+  type ScanResult,
+  type Secret,
+} from './helpers/secret-scan';
+import { startWorkerProcess, waitForExit, type WorkerProcess } from './helpers/worker-process';
+
+/**
+ * Issue 5, acceptance 1: after a run that revokes through every provider (successes, provider errors
+ * that echo the token, a bulk job over an NDJSON file of tokens, a revokeSubject), no token or
+ * credential of the run appears in the dev server's SQLite file, the worker's and the server's logs,
+ * the Web UI's pages and JSON (codec off), or the Operations and search attributes.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const skip = existsSync(CHROMIUM)
+  ? false
+  : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium); the Web UI part of the redaction scan needs it`;
+
+/** A token-looking random secret; the label says where it came from, the prefix helps when reading dumps. */
+const secretValue = (prefix: string) => `${prefix}-${randomBytes(30).toString('base64url')}`;
+/** A JWT-shaped ID token whose every part is random (an emulator-minted one has a fixed header). */
+const randomJwt = () => [24, 96, 32].map((n) => randomBytes(n).toString('base64url')).join('.');
+
+const timing = { pollInitialInterval: '100ms', pollMaxInterval: '400ms', retryInitialInterval: '200ms' };
+const createdBy = `redaction-e2e-${randomUUID().slice(0, 8)}`;
+
+interface Run {
+  dir: string;
+  server: DevServer;
+  serverLogFile: string;
+  worker: WorkerProcess;
+  temporal: Client;
+  client: RevocationClient;
+  taskQueue: string;
+  yandex: YandexEmulator;
+  authlete: AuthleteEmulator;
+  google: GoogleIdentityPlatformEmulator;
+  openPayments: OpenPaymentsEmulator;
+  /** The Open Payments client's wallet address. */
+  opWallet: string;
+  oauth2: OAuth2Emulator;
+  secrets: Secret[];
+  /** Every operation (workflow) id of the run, children included. */
+  ids: string[];
+  /** Failed operations whose provider echoed a token: id, the token, and the Operation. */
+  echoed: Array<{ provider: string; token: string; op: Operation }>;
+  operations: Operation[];
+}
+
+void describe('redaction end to end: no secret at rest, in logs or in the Web UI', { skip }, () => {
+  let run: Run | undefined;
+  const results: ScanResult[] = [];
+  const corpora = new Map<string, Corpus>();
+  let needles: Needle[] = [];
+
+  before(async () => {
+    run = await startRun();
+    await runScenario(run);
+  });
+
+  after(async () => {
+    if (results.length > 0) process.stdout.write(`${formatScanTable(results).replace(/^/gm, '# ')}\n`);
+    await stopRun(run);
+  });
+
+  void it('runs every provider, echoing faults, a bulk job and revokeSubject', () => {
+    const r = need(run);
+    assert.ok(r.ids.length >= 14, `${r.ids.length} operations`);
+    needles = secretNeedles(r.secrets);
+    process.stdout.write(
+      `# ${r.ids.length} operations, ${r.secrets.length} secrets, ${needles.length} forms to look for\n`,
+    );
+  });
+
+  void it('provider errors that echo a token reach the Operation scrubbed, with its fingerprint', () => {
+    const r = need(run);
+    assert.deepEqual(r.echoed.map((e) => e.provider).sort(), [
+      'authlete',
+      'bulk:oauth2',
+      'google-identity-platform',
+      'oauth2',
+      'open-payments',
+      'yandex-cloud',
+    ]);
+    for (const { provider, token, op } of r.echoed) {
+      const text = JSON.stringify(op);
+      assert.ok(!text.includes(token), `${provider}: the echoed token reached the Operation`);
+      // Positive control: the provider's echo arrived, as the token's fingerprint.
+      assert.ok(text.includes(fingerprint(token)), `${provider}: no fingerprint in ${text}`);
+    }
+  });
+
+  void it('Web UI with the codec server off: every page and JSON response', async () => {
+    const r = need(run);
+    const corpus = await crawlWebUi(r);
+    corpora.set(corpus.name, corpus);
+    // Positive controls: the UI showed these operations, their memo (a fingerprint) and their ciphertext.
+    for (const id of r.ids) assert.ok(corpusContains(corpus, id), `UI JSON lacks ${id}`);
+    assert.ok(
+      corpusContains(corpus, fingerprint(r.echoed[0]?.token ?? '')),
+      'UI lacks a failure fingerprint',
+    );
+    assert.ok(corpusContains(corpus, 'binary/encrypted') || corpusContains(corpus, 'YmluYXJ5L2VuY3J5cHRlZA'));
+    expectClean(corpus);
+  });
+
+  void it('the Operations, memos and search attributes as a client reads them', async () => {
+    const r = need(run);
+    const sources: Corpus['sources'] = [];
+    for (const id of r.ids) {
+      const d = await r.temporal.workflow.getHandle(id).describe();
+      const described = {
+        id,
+        status: d.status.name,
+        memo: d.memo,
+        searchAttributes: d.typedSearchAttributes.getAll().map((p) => [p.key.name, p.value]),
+        staticSummary: await d.staticSummary(),
+        staticDetails: await d.staticDetails(),
+      };
+      sources.push({ source: `describe ${id}`, bytes: Buffer.from(JSON.stringify(described)) });
+      sources.push({ source: `get ${id}`, bytes: Buffer.from(JSON.stringify(await r.client.get(id))) });
+    }
+    const corpus: Corpus = { name: 'operations + search attributes', sources };
+    corpora.set(corpus.name, corpus);
+    assert.ok(corpusContains(corpus, createdBy), 'RevocationCreatedBy is in the corpus');
+    for (const { token } of r.echoed) assert.ok(corpusContains(corpus, fingerprint(token)));
+    expectClean(corpus);
+  });
+
+  void it('worker stdout and stderr (DEBUG)', async () => {
+    const r = need(run);
+    r.worker.child.kill('SIGTERM');
+    await waitForExit(r.worker.child);
+    const corpus: Corpus = {
+      name: 'worker logs',
+      sources: [{ source: 'worker stdout+stderr', bytes: Buffer.from(r.worker.output()) }],
+    };
+    corpora.set(corpus.name, corpus);
+    assert.ok(corpusContains(corpus, 'worker ready'));
+    assert.ok(
+      r.ids.some((id) => corpusContains(corpus, id)),
+      'the worker logged at least one operation id (DEBUG)',
+    );
+    expectClean(corpus);
+  });
+
+  void it('SQLite file of the dev server (raw bytes, after the server stopped)', async () => {
+    const r = need(run);
+    await r.server.stop();
+    const files = readdirSync(r.dir).filter((f) => f.startsWith('temporal.db'));
+    const corpus: Corpus = {
+      name: 'SQLite db files',
+      sources: files.map((f) => ({ source: f, bytes: readFileSync(join(r.dir, f)) })),
+    };
+    corpora.set(corpus.name, corpus);
+    // Positive controls: ids, search attributes and (scrubbed) failure texts are stored readable.
+    for (const id of r.ids) assert.ok(corpusContains(corpus, id), `db lacks ${id}`);
+    assert.ok(corpusContains(corpus, createdBy));
+    assert.ok(corpusContains(corpus, fingerprint(r.echoed[0]?.token ?? '')));
+    expectClean(corpus);
+  });
+
+  void it('server log (JSON, level info)', () => {
+    const r = need(run);
+    const corpus: Corpus = {
+      name: 'server log',
+      sources: [{ source: 'temporal server start-dev', bytes: readFileSync(r.serverLogFile) }],
+    };
+    corpora.set(corpus.name, corpus);
+    assert.ok(corpusContains(corpus, r.taskQueue), 'the server logged the task queue');
+    expectClean(corpus);
+  });
+
+  void it('positive control: a secret planted in a copy of each corpus is found, in every form', () => {
+    const r = need(run);
+    const token = r.echoed[0]?.token ?? '';
+    assert.ok(corpora.size >= 5, `${corpora.size} corpora`);
+    const plants: Array<[string, Buffer]> = [
+      ['plain', Buffer.from(token)],
+      ['inside base64', Buffer.from(Buffer.concat([randomBytes(1), Buffer.from(token)]).toString('base64'))],
+      ['a 48-character fragment', Buffer.from(token.slice(5, 53))],
+    ];
+    for (const corpus of corpora.values()) {
+      for (const [how, bytes] of plants) {
+        const first = corpus.sources[0];
+        assert.ok(first, `${corpus.name} is empty`);
+        const mid = first.bytes.length >> 1;
+        const planted: Corpus = {
+          name: `${corpus.name} (planted)`,
+          sources: [
+            {
+              source: first.source,
+              bytes: Buffer.concat([first.bytes.subarray(0, mid), bytes, first.bytes.subarray(mid)]),
+            },
+          ],
+        };
+        assert.ok(scanCorpus(planted, needles).hits.length > 0, `${corpus.name}: ${how} not found`);
+      }
+    }
+  });
+
+  function expectClean(corpus: Corpus): void {
+    assert.ok(needles.length > 0, 'needles are built first');
+    const result = scanCorpus(corpus, needles);
+    results.push(result);
+    assert.ok(result.bytesScanned > 0, `${corpus.name} is empty`);
+    assert.deepEqual(result.hits.map(describeHit), [], `${corpus.name}: secrets found`);
+  }
+});
+
+function need(run: Run | undefined): Run {
+  assert.ok(run, 'the run started');
+  return run;
+}
+
+/** Dev server (SQLite, UI, JSON log to a file), the five emulators, a worker process, a client. */
+async function startRun(): Promise<Run> {
+  const dir = mkdtempSync(join(tmpdir(), 'redaction-e2e-'));
+  const serverLogFile = join(dir, 'server.log');
+  const dbFile = join(dir, 'temporal.db');
+  const logFd = openSync(serverLogFile, 'w');
+  let server: DevServer;
+  try {
+    server = await startDevServer({
+      cli: findTemporalCli(),
+      uiPort: await freePort(),
+      dbFile,
+      logLevel: 'info',
+      logFormat: 'json',
+      stdio: logFd,
+    });
+  } finally {
+    closeSync(logFd);
+  }
+  process.once('exit', () => server.kill());
+  const secrets: Secret[] = [];
+  const secret = (label: string, value: string | Buffer) => {
+    secrets.push({ label, value });
+    return value;
+  };
+
+  // Yandex Cloud: IAM token (credential), refresh tokens by value.
+  const ycSubject = 'h8-yc-subject';
+  const iamToken = secret('yandex IAM token', secretValue('t1.iam')) as string;
+  const yandex = await startYandexEmulator({ iamTokens: { [iamToken]: ycSubject }, pollsUntilDone: 1 });
+  const ycCaFile = join(dir, 'yandex-ca.pem');
+  writeFileSync(ycCaFile, yandex.rootCert);
+  const ycIamFile = join(dir, 'yandex-iam-token');
+  writeFileSync(ycIamFile, iamToken, { mode: 0o600 });
+
+  // Authlete: the service access token (credential).
+  const serviceToken = secret('authlete service access token', secretValue('authlete-sat')) as string;
+  const authlete = await startAuthleteEmulator({ accessTokens: { [serviceToken]: '*' } });
+
+  // Google Identity Platform: the API key (credential).
+  const apiKey = secret('google API key', `AIza${randomBytes(26).toString('base64url')}`) as string;
+  const google = await startGoogleIdentityPlatformEmulator({ apiKeys: [apiKey] });
+
+  // Open Payments: the client's Ed25519 private key (credential).
+  const openPayments = await startOpenPaymentsEmulator({ mode: 'gnap' });
+  const opKey = generateClientKey('h8-key-1');
+  secret('open-payments private key (PEM)', opKey.privateKeyPem);
+  const opKeyFile = join(dir, 'op-client.pem');
+  writeFileSync(opKeyFile, opKey.privateKeyPem, { mode: 0o600 });
+  const { walletAddressUrl } = openPayments.addClient({ name: 'h8-client', keys: [opKey.jwk] });
+
+  // OAuth 2.0: the client secret (credential).
+  const clientSecret = secret('oauth2 client secret', secretValue('oauth2-cs')) as string;
+  const oauth2 = await startOAuth2Emulator({
+    issuerPath: '/realms/h8',
+    clients: [{ clientId: 'h8-revoker', authMethod: 'client_secret_basic', clientSecret }],
+  });
+  const oauthSecretFile = join(dir, 'oauth2-client-secret');
+  writeFileSync(oauthSecretFile, clientSecret, { mode: 0o600 });
+
+  const connections: ConnectionsConfig = {
+    'yandex-cloud': {
+      default: { endpoint: yandex.endpoint, iamTokenFile: ycIamFile, rootCertFile: ycCaFile },
+    },
+    authlete: {
+      default: {
+        baseUrl: authlete.baseUrl,
+        serviceAccessTokenFile: writeSecretFile(dir, 'authlete-sat', serviceToken),
+      },
+    },
+    'google-identity-platform': {
+      default: { baseUrl: google.baseUrl, apiKeyFile: writeSecretFile(dir, 'gip-key', apiKey) },
+    },
+    'open-payments': {
+      default: { privateKeyFile: opKeyFile, keyId: opKey.keyId, walletAddressUrl, allowInsecureHttp: true },
+    },
+    oauth2: {
+      default: {
+        issuer: oauth2.issuer,
+        discovery: 'oauth2',
+        clientId: 'h8-revoker',
+        clientAuthMethod: 'client_secret_basic',
+        clientSecretFile: oauthSecretFile,
+        allowInsecureRequests: true,
+      },
+    },
+  } as ConnectionsConfig;
+  const connectionsFile = join(dir, 'connections.json');
+  writeFileSync(connectionsFile, JSON.stringify(connections), { mode: 0o600 });
+
+  const codecKey = secret('codec key', randomBytes(32)) as Buffer;
+  const keyring: CodecKeyring = { currentKeyId: 'h8', keys: new Map([['h8', codecKey]]) };
+  const taskQueue = `redaction-e2e-${randomUUID()}`;
+  const worker = await startWorkerProcess({
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_NAMESPACE: server.namespace,
+    REVOCATION_TASK_QUEUE: taskQueue,
+    REVOCATION_CONNECTIONS_FILE: connectionsFile,
+    REVOCATION_CODEC_KEY: codecKey.toString('base64'),
+    REVOCATION_CODEC_KEY_ID: keyring.currentKeyId,
+    REVOCATION_LOG_LEVEL: 'DEBUG',
+  });
+  process.once('exit', () => worker.child.kill('SIGKILL'));
+  const connection = await Connection.connect({ address: server.address });
+  const temporal = new Client({
+    connection,
+    namespace: server.namespace,
+    dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(keyring)] },
+  });
+  return {
+    dir,
+    server,
+    serverLogFile,
+    worker,
+    temporal,
+    client: new RevocationClient(temporal, { taskQueue }),
+    taskQueue,
+    yandex,
+    authlete,
+    google,
+    openPayments,
+    opWallet: walletAddressUrl,
+    oauth2,
+    secrets,
+    ids: [],
+    echoed: [],
+    operations: [],
+  };
+}
+
+function writeSecretFile(dir: string, name: string, value: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, value, { mode: 0o600 });
+  return path;
+}
+
+async function stopRun(run: Run | undefined): Promise<void> {
+  if (!run) return;
+  run.worker.child.kill('SIGTERM');
+  await waitForExit(run.worker.child);
+  await run.temporal.connection.close();
+  await run.server.stop();
+  await Promise.all([
+    run.yandex.close(),
+    run.authlete.close(),
+    run.google.close(),
+    run.openPayments.close(),
+    run.oauth2.close(),
+  ]);
+}
+
+/**
+ * The run: per provider a revocation that fails with a provider error echoing the token (all at
+ * once, each emulator's only call then), successes (Yandex after a retried echo), a bulk job whose
+ * first target fails with an echo, and a revokeSubject across two connections and a token request.
+ */
+async function runScenario(r: Run): Promise<void> {
+  const token = (label: string, value: string) => {
+    r.secrets.push({ label, value });
+    return value;
+  };
+  const ycClient = 'h8-yc-client';
+  const ycToken = (label: string) => {
+    const value = token(`yandex refresh token ${label}`, secretValue('yc1.rt'));
+    r.yandex.addToken({ subjectId: 'h8-yc-subject', clientId: ycClient, token: value });
+    return value;
+  };
+  const [authleteClient] = DEFAULT_CLIENTS;
+  assert.ok(authleteClient);
+  const authleteToken = (label: string, subject = 'h8-authlete-user') => {
+    const t = r.authlete.addToken({
+      serviceId: DEFAULT_SERVICE_ID,
+      clientId: authleteClient.clientId,
+      subject,
+      accessToken: secretValue('at'),
+      refreshToken: secretValue('rt'),
+    });
+    token(`authlete access token ${label}`, t.accessToken);
+    token(`authlete refresh token ${label}`, t.refreshToken ?? '');
+    return t.accessToken;
+  };
+  const appleUser = (label: string) => {
+    const uid = `h8-apple-${label}`;
+    const idToken = token(`google ID token ${label}`, randomJwt());
+    r.google.addAccount({ uid, idTokens: [idToken] });
+    const apple = r.google.issueAppleToken(uid, undefined, {
+      type: 'REFRESH_TOKEN',
+      value: secretValue('r.apple'),
+    });
+    token(`apple refresh token ${label}`, apple.value);
+    return { idToken, appleToken: apple.value };
+  };
+  const opGrant = (label: string) => {
+    const g = r.openPayments.issueGrant({ client: r.opWallet, accessTokens: 1 });
+    const [t] = g.accessTokens;
+    assert.ok(t);
+    token(`open-payments access token ${label}`, t.value);
+    token(`open-payments continue token ${label}`, g.continueToken);
+    return {
+      manageUrl: t.manageUrl,
+      accessToken: t.value,
+      continueUri: g.continueUri,
+      continueToken: g.continueToken,
+    };
+  };
+  const oauthToken = (label: string) => {
+    const value = token(`oauth2 refresh token ${label}`, secretValue('oauth-rt'));
+    r.oauth2.addToken({ value, type: 'refresh_token', clientId: 'h8-revoker' });
+    return value;
+  };
+
+  const start = async (request: RevocationRequestInput) => {
+    const op = await r.client.revoke(request, { createdBy, timing });
+    r.ids.push(op.id);
+    return op.id;
+  };
+  const wait = async (id: string) => {
+    const op = await r.client.wait(id, { timeout: 120_000 });
+    r.operations.push(op);
+    return op;
+  };
+
+  // 1. One failing revocation per provider; each provider's error text quotes the token.
+  const ycFail = ycToken('echoed');
+  r.yandex.injectFault({
+    method: 'Revoke',
+    code: Code.PERMISSION_DENIED,
+    message: `refresh token ${ycFail} is not yours`,
+  });
+  const atFail = authleteToken('echoed');
+  r.authlete.injectFault({
+    operation: 'revoke',
+    status: 400,
+    body: { resultCode: 'A999001', resultMessage: `[A999001] The token '${atFail}' is malformed.` },
+  });
+  const gFail = appleUser('echoed');
+  r.google.injectFault({
+    status: 400,
+    body: { error: { code: 400, message: `INVALID_ID_TOKEN: ${gFail.idToken}`, status: 'INVALID_ARGUMENT' } },
+  });
+  const opFail = opGrant('echoed');
+  r.openPayments.injectFault({
+    route: 'revokeToken',
+    status: 400,
+    body: {
+      error: { code: 'invalid_request', description: `token ${opFail.accessToken} is not valid here` },
+    },
+  });
+  const oaFail = oauthToken('echoed');
+  r.oauth2.injectFault({
+    endpoint: 'revocation',
+    status: 400,
+    body: { error: 'invalid_request', error_description: `cannot revoke ${oaFail}` },
+  });
+  const failing: Array<[string, string, Promise<string>]> = [
+    ['yandex-cloud', ycFail, start({ provider: 'yandex-cloud', refreshToken: ycFail })],
+    [
+      'authlete',
+      atFail,
+      start({ provider: 'authlete', serviceId: DEFAULT_SERVICE_ID, accessTokenIdentifier: atFail }),
+    ],
+    [
+      'google-identity-platform',
+      gFail.idToken,
+      start({
+        provider: 'google-identity-platform',
+        providerId: 'apple.com',
+        tokenType: 'REFRESH_TOKEN',
+        token: gFail.appleToken,
+        idToken: gFail.idToken,
+      }),
+    ],
+    [
+      'open-payments',
+      opFail.accessToken,
+      start({
+        provider: 'open-payments',
+        action: 'revokeToken',
+        manageUrl: opFail.manageUrl,
+        accessToken: opFail.accessToken,
+      }),
+    ],
+    ['oauth2', oaFail, start({ provider: 'oauth2', token: oaFail, tokenTypeHint: 'refresh_token' })],
+  ];
+  for (const [provider, echoedToken, started] of failing) {
+    const op = await wait(await started);
+    assert.ok(op.done && op.error, `${provider}: expected a failed operation, got ${JSON.stringify(op)}`);
+    assert.notEqual(op.error.code, Code.OK);
+    r.echoed.push({ provider, token: echoedToken, op });
+  }
+
+  // 2. Successes at every provider; Yandex first fails retryably with an echo, then succeeds.
+  const ycOk = ycToken('revoked');
+  r.yandex.injectFault({
+    method: 'Revoke',
+    code: Code.UNAVAILABLE,
+    message: `backend busy revoking ${ycOk}`,
+  });
+  const gOk = appleUser('revoked');
+  const opOk = opGrant('revoked');
+  const opCancel = opGrant('cancelled-grant');
+  const successes = await Promise.all([
+    start({ provider: 'yandex-cloud', refreshToken: ycOk }),
+    start({
+      provider: 'authlete',
+      serviceId: DEFAULT_SERVICE_ID,
+      accessTokenIdentifier: authleteToken('revoked'),
+    }),
+    start({
+      provider: 'google-identity-platform',
+      providerId: 'apple.com',
+      tokenType: 'REFRESH_TOKEN',
+      token: gOk.appleToken,
+      idToken: gOk.idToken,
+    }),
+    start({
+      provider: 'open-payments',
+      action: 'revokeToken',
+      manageUrl: opOk.manageUrl,
+      accessToken: opOk.accessToken,
+    }),
+    start({
+      provider: 'open-payments',
+      action: 'cancelGrant',
+      continueUri: opCancel.continueUri,
+      continueToken: opCancel.continueToken,
+    }),
+    start({ provider: 'oauth2', token: oauthToken('revoked'), tokenTypeHint: 'refresh_token' }),
+  ]);
+  for (const id of successes) {
+    const op = await wait(id);
+    assert.ok(op.done && op.response, `expected success: ${JSON.stringify(op)}`);
+  }
+  assert.ok(
+    r.yandex.calls.some((c) => c.failedWith === Code.UNAVAILABLE),
+    'the retryable echo was answered',
+  );
+
+  // A description that quotes a token is refused before anything starts (see also operation-lifecycle.test.ts).
+  await assert.rejects(
+    r.client.revoke({ provider: 'oauth2', token: oaFail }, { description: `revoke ${oaFail}` }),
+    /description/,
+  );
+
+  // 3. A bulk job over an NDJSON file of tokens; its first target fails with an echo (concurrency 1: in file order).
+  const bulkOauthFail = oauthToken('bulk echoed');
+  const lines: RevocationRequestInput[] = [
+    { provider: 'oauth2', token: bulkOauthFail, tokenTypeHint: 'refresh_token' },
+    ...['bulk 1', 'bulk 2', 'bulk 3'].map((l) => ({
+      provider: 'yandex-cloud' as const,
+      refreshToken: ycToken(l),
+    })),
+    { provider: 'oauth2', token: oauthToken('bulk ok'), tokenTypeHint: 'refresh_token' },
+  ];
+  const ndjson = join(r.dir, 'targets.ndjson');
+  writeFileSync(ndjson, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`, { mode: 0o600 });
+  r.oauth2.injectFault({
+    endpoint: 'revocation',
+    status: 400,
+    body: { error: 'invalid_request', error_description: `token ${bulkOauthFail} rejected` },
+  });
+  const job = await startBulkJob(r.client, {
+    name: 'h8-redaction',
+    source: { kind: 'ndjson', path: ndjson },
+    concurrency: 1,
+    createdBy,
+  });
+  r.ids.push(job.id);
+  const jobDone = (await wait(job.id)) as unknown as BulkJobOperation;
+  const report = jobDone.response;
+  assert.ok(report, JSON.stringify(jobDone.error));
+  assert.equal(report.processed, lines.length);
+  assert.equal(report.failed, 1);
+  r.echoed.push({ provider: 'bulk:oauth2', token: bulkOauthFail, op: jobDone as unknown as Operation });
+
+  // 4. revokeSubject: Yandex and Authlete by subject, plus an OAuth token, as child operations.
+  ycToken('subject 1');
+  authleteToken('subject 1', 'h8-authlete-person');
+  const subject = await revokeSubject(r.client, {
+    subject: 'h8-person',
+    targets: [
+      { provider: 'yandex-cloud', subjectId: 'h8-yc-subject' },
+      { provider: 'authlete', serviceId: DEFAULT_SERVICE_ID, subject: 'h8-authlete-person' },
+    ],
+    requests: [{ provider: 'oauth2', token: oauthToken('subject request'), tokenTypeHint: 'refresh_token' }],
+    createdBy,
+    timing,
+  });
+  r.ids.push(subject.id);
+  const subjectDone = await waitRevokeSubject(r.client, subject.id, { timeout: 120_000 });
+  r.operations.push(subjectDone as unknown as Operation);
+  assert.ok(subjectDone.response, JSON.stringify(subjectDone.error));
+  assert.equal(subjectDone.metadata.children.length, 3);
+  r.ids.push(...subjectDone.metadata.children.map((c) => c.id));
+
+  // Every emulator token value, used or not, is a secret the run must not leak.
+  for (const t of r.oauth2.tokens())
+    if (!r.secrets.some((s) => s.value === t.value)) token('oauth2 token', t.value);
+}
+
+/** Visits the workflow list and every page of every operation; keeps each page's HTML and each JSON body. */
+async function crawlWebUi(r: Run): Promise<Corpus> {
+  const ui = r.server.uiUrl;
+  assert.ok(ui, 'the dev server runs its UI');
+  const sources: Corpus['sources'] = [];
+  const pending: Array<Promise<void>> = [];
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('response', (res) => {
+      const type = res.headers()['content-type'] ?? '';
+      if (!type.includes('json') && !res.url().includes('/api/')) return;
+      pending.push(
+        res.body().then(
+          (bytes) => void sources.push({ source: `${res.status()} ${res.url()}`, bytes }),
+          () => undefined,
+        ),
+      );
+    });
+    const visit = async (path: string) => {
+      await load(page, `${ui}${path}`);
+      sources.push({ source: `html ${path}`, bytes: Buffer.from(await page.content()) });
+    };
+    await visit('/namespaces/default/workflows');
+    for (const id of r.ids) {
+      const { runId } = await r.temporal.workflow.getHandle(id).describe();
+      const base = `/namespaces/default/workflows/${encodeURIComponent(id)}/${runId}`;
+      await visit(`${base}/history`);
+      const tabs = await page.$$eval(
+        'a[href]',
+        (as, prefix) => as.map((a) => a.getAttribute('href') ?? '').filter((h) => h.startsWith(prefix)),
+        base,
+      );
+      for (const tab of new Set(tabs.map((t) => t.split('?')[0] ?? t))) {
+        if (tab !== `${base}/history`) await visit(tab);
+      }
+    }
+    await Promise.all(pending);
+  } finally {
+    await browser.close();
+  }
+  return { name: 'Web UI (codec off)', sources };
+}
+
+async function load(page: Page, url: string): Promise<void> {
+  await page.goto(url, { waitUntil: 'load' });
+  // The UI fetches its data after load; network idle means it has it (a polling page may never idle).
+  await page.waitForLoadState('networkidle', { timeout: 20_000 }).catch(() => undefined);
+}
