@@ -1,12 +1,50 @@
 import { z } from 'zod';
-import { connectionName } from './requests/common';
-import { parseOrThrow } from './validation';
+import { revocationRequest, secretsOf } from './requests';
+import {
+  boundedString,
+  connectionName,
+  isSafeIdentifier,
+  plainText,
+  unsafeIdentifierMessage,
+} from './requests/common';
+import { describeIssue, parseOrThrow } from './validation';
 import type { Status } from './operation';
+
+/** Invalid inline requests named in full in one error; the rest are counted. */
+const MAX_INVALID_INLINE_NAMED = 10;
+
+/**
+ * Inline requests, each checked as a RevocationRequest at start, so a bad one is refused with its
+ * index and field (`job.source.requests.3.refreshTokenId`) instead of becoming a failed target.
+ * The elements stay as given: the page activity parses each again.
+ */
+const inlineRequests = z
+  .array(z.unknown())
+  .min(1)
+  .max(1000)
+  .superRefine((requests, ctx) => {
+    let invalid = 0;
+    requests.forEach((request, index) => {
+      const result = revocationRequest.safeParse(request);
+      if (result.success) return;
+      invalid += 1;
+      if (invalid > MAX_INVALID_INLINE_NAMED) return;
+      for (const issue of result.error.issues) {
+        ctx.addIssue({ code: 'custom', path: [index, ...issue.path], message: describeIssue(issue) });
+      }
+    });
+    if (invalid > MAX_INVALID_INLINE_NAMED) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${invalid - MAX_INVALID_INLINE_NAMED} more invalid requests not listed`,
+      });
+    }
+  });
 
 /** Where a bulk job's targets come from. */
 export const bulkSource = z.discriminatedUnion('kind', [
   /** Small lists only: the requests travel in the job input, so in workflow history (encrypted). */
-  z.strictObject({ kind: z.literal('inline'), requests: z.array(z.unknown()).min(1).max(1000) }),
+  z.strictObject({ kind: z.literal('inline'), requests: inlineRequests }),
   /**
    * A file of RevocationRequest JSON lines that the workers can read. Only the path enters history;
    * the lines (and their secrets) are read by the page activity.
@@ -20,46 +58,64 @@ export const bulkSource = z.discriminatedUnion('kind', [
       .refine(
         (p) => p.startsWith('/') || p.startsWith('file:///'),
         'must be an absolute path or a file:/// URL',
-      ),
+      )
+      .refine(isSafeIdentifier, unsafeIdentifierMessage),
   }),
   /** Authlete's token list, filtered; each listed token is revoked by its access token hash. */
   z.strictObject({
     kind: z.literal('authlete-list'),
     connection: connectionName.default('default'),
     serviceId: z.string().regex(/^[1-9]\d{0,18}$/, 'must be a numeric Authlete service id'),
-    clientIdentifier: z.string().min(1).max(256).optional(),
-    subject: z.string().min(1).max(100).optional(),
+    clientIdentifier: boundedString(256).optional(),
+    subject: boundedString(100)
+      .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (Authlete subjects are ASCII)')
+      .optional(),
   }),
   /** Yandex Cloud `RefreshTokenService.List` of a subject, with its filter syntax; revoked by id. */
   z.strictObject({
     kind: z.literal('yandex-list'),
     connection: connectionName.default('default'),
-    subjectId: z.string().min(1).max(50).optional(),
-    filter: z.string().min(1).max(1000).optional(),
+    subjectId: boundedString(50).optional(),
+    filter: plainText(1000).min(1, 'must not be empty').optional(),
   }),
 ]);
 
-export const bulkRevocationJob = z.strictObject({
-  /** Shown in the Web UI and searchable (RevocationJobName); letters, digits, `.`, `_`, `-`. */
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be 1-100 letters, digits, ".", "_" or "-"'),
-  source: bulkSource,
-  /** Targets per page (one activity). @default 100 */
-  pageSize: z.number().int().min(1).max(1000).default(100),
-  /** Provider calls in flight at once within a page. @default 10 */
-  concurrency: z.number().int().min(1).max(100).default(10),
-  /** Provider calls per second for the job, across all workers. Unlimited when absent. */
-  ratePerSecond: z.number().positive().max(10_000).optional(),
-  /** List what would be revoked (counts, fingerprints) and touch nothing. @default false */
-  dryRun: z.boolean().default(false),
-  /** How many failures the report keeps in full. @default 50 */
-  maxReportedFailures: z.number().int().min(0).max(1000).default(50),
-  description: z.string().max(256).optional(),
-  createdBy: z.string().min(1).max(256).optional(),
-  /** Set by a schedule's action: the schedule that started this run. */
-  scheduleId: z.string().min(1).max(200).optional(),
-});
+export const bulkRevocationJob = z
+  .strictObject({
+    /** Shown in the Web UI and searchable (RevocationJobName); letters, digits, `.`, `_`, `-`. */
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be 1-100 letters, digits, ".", "_" or "-"'),
+    source: bulkSource,
+    /** Targets per page (one activity). @default 100 */
+    pageSize: z.number().int().min(1).max(1000).default(100),
+    /** Provider calls in flight at once within a page. @default 10 */
+    concurrency: z.number().int().min(1).max(100).default(10),
+    /** Provider calls per second for the job, across all workers. Unlimited when absent. */
+    ratePerSecond: z.number().positive().max(10_000).optional(),
+    /** List what would be revoked (counts, fingerprints) and touch nothing. @default false */
+    dryRun: z.boolean().default(false),
+    /** How many failures the report keeps in full. @default 50 */
+    maxReportedFailures: z.number().int().min(0).max(1000).default(50),
+    description: plainText(256).optional(),
+    createdBy: plainText(256).min(1, 'must not be empty').optional(),
+    /** Set by a schedule's action: the schedule that started this run. */
+    scheduleId: boundedString(200).optional(),
+  })
+  .superRefine((job, ctx) => {
+    // Shown in the Web UI in plain text: refuse a description that quotes an inline request's token.
+    if (job.source.kind !== 'inline') return;
+    const secrets = job.source.requests.flatMap((r) => {
+      const parsed = revocationRequest.safeParse(r);
+      return parsed.success ? secretsOf(parsed.data) : [];
+    });
+    for (const field of ['description', 'createdBy'] as const) {
+      const text = job[field];
+      if (text !== undefined && secrets.some((s) => text.includes(s))) {
+        ctx.addIssue({ code: 'custom', path: [field], message: 'must not contain a token being revoked' });
+      }
+    }
+  });
 
 export type BulkRevocationJob = z.output<typeof bulkRevocationJob>;
 export type BulkRevocationJobInput = z.input<typeof bulkRevocationJob>;

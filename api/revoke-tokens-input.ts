@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { durationMs } from './duration';
+import { plainText } from './requests/common';
 import { parseOrThrow } from './validation';
 import {
   revocationRequest,
@@ -7,14 +9,23 @@ import {
   type RevocationRequestInput,
 } from './requests';
 
-/** Durations are milliseconds or strings such as `500ms`, `30s`, `1m`, `1h`. */
+const MAX_DURATION_MS = 7 * 24 * 3600_000;
+const durationText = /^\d+(\.\d+)?\s*(ms|s|m|h|d)$/;
+
+/** Durations are milliseconds or strings such as `500ms`, `30s`, `1m`, `1h`; from 1 ms to 7 days. */
 const duration = z.union([
+  z.number().int().positive().max(MAX_DURATION_MS),
   z
-    .number()
-    .int()
-    .positive()
-    .max(7 * 24 * 3600_000),
-  z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/, 'must be a duration such as "500ms", "30s", "1h"'),
+    .string()
+    .max(32, 'must be at most 32 characters')
+    .regex(durationText, 'must be a duration such as "500ms", "30s", "1h"')
+    // A timer beyond the SDK's range fails every workflow task instead of the operation. Zod runs
+    // this check after a failed regex too, so it must not parse what the regex refused.
+    .refine((s) => {
+      if (!durationText.test(s)) return true;
+      const ms = durationMs(s);
+      return ms >= 1 && ms <= MAX_DURATION_MS;
+    }, 'must be from 1ms to 7d'),
 ]);
 
 export const revokeTokensTiming = z.strictObject({
@@ -31,8 +42,8 @@ export const revokeTokensTiming = z.strictObject({
 export const revokeTokensInput = z
   .strictObject({
     request: revocationRequest,
-    description: z.string().max(256, 'must be at most 256 characters').optional(),
-    createdBy: z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters').optional(),
+    description: plainText(256).optional(),
+    createdBy: plainText(256).min(1, 'must not be empty').optional(),
     timing: revokeTokensTiming.optional(),
   })
   .superRefine((input, ctx) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fingerprint } from '../fingerprint';
-import { boundedString, connectionName } from './common';
+import { boundedString, connectionName, tokenString } from './common';
 import type { ProviderTraits } from './traits';
 
 /**
@@ -53,8 +53,8 @@ export const authleteRequest = z
     connection: connectionName.default('default'),
     serviceId,
     action: z.enum(authleteActions, { error: 'must be "revoke" or "delete"' }).default('revoke'),
-    accessTokenIdentifier: boundedString(authleteLimits.tokenIdentifier).optional(),
-    refreshTokenIdentifier: boundedString(authleteLimits.tokenIdentifier).optional(),
+    accessTokenIdentifier: tokenString(authleteLimits.tokenIdentifier).optional(),
+    refreshTokenIdentifier: tokenString(authleteLimits.tokenIdentifier).optional(),
     clientIdentifier: boundedString(authleteLimits.clientIdentifier).optional(),
     subject: boundedString(authleteLimits.subject)
       .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (Authlete subjects are ASCII)')

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { fingerprint } from '../fingerprint';
-import { boundedString, connectionName } from './common';
+import {
+  boundedString,
+  connectionName,
+  isSafeIdentifier,
+  tokenString,
+  unsafeIdentifierMessage,
+} from './common';
 import type { ProviderTraits } from './traits';
 
 /** `tokenType` names of Identity Toolkit v2 `accounts:revokeToken` (TOKEN_TYPE_UNSPECIFIED is refused). */
@@ -64,7 +70,7 @@ export const googleIdentityPlatformRequest = z
       error: `must be "${GOOGLE_REVOKE_PROVIDER_ID}" (Identity Platform revokes Sign in with Apple tokens only)`,
     }),
     tokenType: z.enum(googleTokenTypes, { error: `must be one of ${googleTokenTypes.join(', ')}` }),
-    token: boundedString(googleLimits.token),
+    token: tokenString(googleLimits.token),
     idToken: boundedString(googleLimits.idToken).refine(
       (t) => jwtShape.test(t),
       'must be an Identity Platform ID token (a JWT: three base64url parts separated by ".")',
@@ -75,6 +81,9 @@ export const googleIdentityPlatformRequest = z
     redirectUri: z
       .string()
       .max(googleLimits.redirectUri, `must be at most ${googleLimits.redirectUri} characters`)
+      // The URL parser drops tabs and newlines; refuse them so what is checked is what is sent.
+      .refine(isSafeIdentifier, unsafeIdentifierMessage)
+      .refine((s) => s.trim() === s, 'must not start or end with whitespace')
       .optional(),
   })
   .superRefine((r, ctx) => {

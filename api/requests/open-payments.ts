@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fingerprint } from '../fingerprint';
-import { boundedString, connectionName } from './common';
+import { connectionName, isSafeIdentifier, tokenString, unsafeIdentifierMessage } from './common';
 import type { ProviderTraits } from './traits';
 
 /** Limits of our own choosing: Rafiki's tokens are 20-odd characters, its URLs well under 200. */
@@ -18,6 +18,15 @@ const authServerUrl = z
   .min(1, 'must not be empty')
   .max(openPaymentsLimits.url, `must be at most ${openPaymentsLimits.url} characters`)
   .superRefine((value, ctx) => {
+    // The URL parser drops tabs, newlines and edge controls; refuse them so what is checked is what is called.
+    if (!isSafeIdentifier(value)) {
+      ctx.addIssue({ code: 'custom', message: unsafeIdentifierMessage });
+      return;
+    }
+    if (value.trim() !== value) {
+      ctx.addIssue({ code: 'custom', message: 'must not start or end with whitespace' });
+      return;
+    }
     let url: URL;
     try {
       url = new URL(value);
@@ -46,7 +55,7 @@ export const openPaymentsRevokeTokenRequest = z.strictObject({
   /** The access token's `manage` URL, as the auth server returned it with the token. */
   manageUrl: authServerUrl,
   /** The access token's value (a secret). */
-  accessToken: boundedString(openPaymentsLimits.token),
+  accessToken: tokenString(openPaymentsLimits.token),
 });
 
 /** GNAP grant revocation: `DELETE {continueUri}` with `Authorization: GNAP {continueToken}`. */
@@ -56,7 +65,7 @@ export const openPaymentsCancelGrantRequest = z.strictObject({
   /** The grant's `continue.uri`. */
   continueUri: authServerUrl,
   /** The grant's `continue.access_token.value` (a secret). */
-  continueToken: boundedString(openPaymentsLimits.token),
+  continueToken: tokenString(openPaymentsLimits.token),
 });
 
 /** Open Payments (GNAP, RFC 9635): revoke one access token, or cancel a whole grant. */

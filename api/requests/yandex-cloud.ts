@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fingerprint } from '../fingerprint';
-import { boundedString, connectionName } from './common';
+import { boundedString, connectionName, tokenString } from './common';
 import type { ProviderTraits } from './traits';
 
 /** Limits from yandex.cloud.iam.v1 refresh_token_service.proto. */
@@ -35,7 +35,7 @@ export const yandexCloudRequest = z
     provider: z.literal('yandex-cloud'),
     connection: connectionName.default('default'),
     refreshTokenId: boundedString(yandexLimits.refreshTokenId).optional(),
-    refreshToken: boundedString(yandexLimits.refreshToken).optional(),
+    refreshToken: tokenString(yandexLimits.refreshToken).optional(),
     revokeFilter: revokeFilter.optional(),
   })
   .superRefine((r, ctx) => {
