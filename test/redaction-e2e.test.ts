@@ -3,12 +3,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   closeSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
   writeFileSync,
 } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -39,6 +42,7 @@ import { startDevServer, type DevServer } from '../scripts/dev-server';
 import { freePort } from '../scripts/free-port';
 import { findTemporalCli } from '../scripts/temporal-cli';
 import type { ConnectionsConfig } from '../worker/connections';
+import { createCodecServer } from '../worker/codec-server';
 import { AesGcmPayloadCodec, type CodecKeyring } from '../worker/payload-codec';
 import {
   corpusContains,
@@ -77,6 +81,8 @@ interface Run {
   dir: string;
   server: DevServer;
   serverLogFile: string;
+  dbFile: string;
+  keyring: CodecKeyring;
   worker: WorkerProcess;
   temporal: Client;
   client: RevocationClient;
@@ -91,6 +97,12 @@ interface Run {
   secrets: Secret[];
   /** Every operation (workflow) id of the run, children included. */
   ids: string[];
+  /** Run ids by workflow id, for Web UI links. */
+  runIds: Map<string, string>;
+  /** An operation whose request holds no secret (a Yandex refresh token id), for the decoded screenshot. */
+  byIdOperation: { id: string; refreshTokenId: string };
+  /** An operation whose request holds a token, to see the codec server decode it. */
+  byTokenOperation: { id: string; token: string };
   /** Failed operations whose provider echoed a token: id, the token, and the Operation. */
   echoed: Array<{ provider: string; token: string; op: Operation }>;
   operations: Operation[];
@@ -218,6 +230,30 @@ void describe('redaction end to end: no secret at rest, in logs or in the Web UI
     corpora.set(corpus.name, corpus);
     assert.ok(corpusContains(corpus, r.taskQueue), 'the server logged the task queue');
     expectClean(corpus);
+  });
+
+  void it('Web UI with the codec server on: the decoded request is shown', async () => {
+    const r = need(run);
+    const ui = await startDecodingUi(r);
+    try {
+      const page = await ui.browser.newPage({ viewport: { width: 1400, height: 900 } });
+      // The request by token id: its decoded input, with the provider and the id, is on the page.
+      await load(page, `${ui.url}${workflowPath(r, r.byIdOperation.id)}/history`);
+      await page.getByText(r.byIdOperation.refreshTokenId).first().waitFor({ timeout: 60_000 });
+      const text = await page.locator('body').innerText();
+      assert.match(text, /yandex-cloud/);
+      mkdirSync(join(__dirname, '..', 'docs', 'images'), { recursive: true });
+      await page.screenshot({
+        path: join(__dirname, '..', 'docs', 'images', 'web-ui-decoded.png'),
+        fullPage: false,
+      });
+      // A request with a token: decoded, the token is there (so the codec-off scan looked at real ciphertext).
+      await load(page, `${ui.url}${workflowPath(r, r.byTokenOperation.id)}/history`);
+      await page.getByText(r.byTokenOperation.token).first().waitFor({ timeout: 60_000 });
+      assert.ok(ui.decodeRequests() > 0, 'the UI asked the codec server to decode');
+    } finally {
+      await ui.close();
+    }
   });
 
   void it('positive control: a secret planted in a copy of each corpus is found, in every form', () => {
@@ -375,6 +411,8 @@ async function startRun(): Promise<Run> {
     dir,
     server,
     serverLogFile,
+    dbFile,
+    keyring,
     worker,
     temporal,
     client: new RevocationClient(temporal, { taskQueue }),
@@ -387,6 +425,9 @@ async function startRun(): Promise<Run> {
     oauth2,
     secrets,
     ids: [],
+    runIds: new Map(),
+    byIdOperation: { id: '', refreshTokenId: '' },
+    byTokenOperation: { id: '', token: '' },
     echoed: [],
     operations: [],
   };
@@ -479,7 +520,10 @@ async function runScenario(r: Run): Promise<void> {
     return op.id;
   };
   const wait = async (id: string) => {
-    const op = await r.client.wait(id, { timeout: 120_000 });
+    const op = await r.client.wait(id, { timeout: 60_000 }).catch(async (err: unknown) => {
+      const op = JSON.stringify(await r.client.get(id));
+      throw new Error(`${id} not done: ${op}\nworker:\n${r.worker.output().slice(-4000)}`, { cause: err });
+    });
     r.operations.push(op);
     return op;
   };
@@ -599,6 +643,18 @@ async function runScenario(r: Run): Promise<void> {
     r.yandex.calls.some((c) => c.failedWith === Code.UNAVAILABLE),
     'the retryable echo was answered',
   );
+  r.byTokenOperation = { id: successes[0] ?? '', token: ycOk };
+
+  // A request with no secret in it (a token id), for the screenshot of a decoded request.
+  const byId = r.yandex.addToken({
+    subjectId: 'h8-yc-subject',
+    clientId: ycClient,
+    token: secretValue('yc1.rt'),
+  });
+  token('yandex refresh token by id', byId.token);
+  const byIdOp = await wait(await start({ provider: 'yandex-cloud', refreshTokenId: byId.id }));
+  assert.ok(byIdOp.response, JSON.stringify(byIdOp.error));
+  r.byIdOperation = { id: byIdOp.id, refreshTokenId: byId.id };
 
   // A description that quotes a token is refused before anything starts (see also operation-lifecycle.test.ts).
   await assert.rejects(
@@ -662,17 +718,73 @@ async function runScenario(r: Run): Promise<void> {
     if (!r.secrets.some((s) => s.value === t.value)) token('oauth2 token', t.value);
 }
 
+function workflowPath(r: Run, id: string): string {
+  const runId = r.runIds.get(id);
+  assert.ok(runId, `run id of ${id}`);
+  return `/namespaces/default/workflows/${encodeURIComponent(id)}/${runId}`;
+}
+
+/**
+ * The codec server (worker/codec-server.ts) with the run's key and a bearer token, and a second dev
+ * server on the run's SQLite file whose UI decodes through it: the token is the endpoint's path
+ * segment, as for `npm start`'s local UI, which sends no Authorization header.
+ */
+async function startDecodingUi(r: Run): Promise<{
+  url: string;
+  browser: Browser;
+  decodeRequests(): number;
+  close(): Promise<void>;
+}> {
+  const uiPort = await freePort();
+  const origins = [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`];
+  const token = randomBytes(24).toString('base64url');
+  const codec = createCodecServer({
+    keyring: r.keyring,
+    token,
+    allowedOrigins: origins,
+    acceptTokenInPath: true,
+  });
+  let decodes = 0;
+  codec.on('request', (req: IncomingMessage) => {
+    if (req.method === 'POST' && req.url?.endsWith('/decode')) decodes++;
+  });
+  await new Promise<void>((resolve) => codec.listen(0, '127.0.0.1', resolve));
+  const { port } = codec.address() as AddressInfo;
+  const server = await startDevServer({
+    cli: findTemporalCli(),
+    uiPort,
+    dbFile: r.dbFile,
+    codecEndpoint: `http://127.0.0.1:${port}/${token}`,
+    stdio: 'ignore',
+  });
+  const browser = await launchChromium();
+  return {
+    url: origins[0] as string,
+    browser,
+    decodeRequests: () => decodes,
+    async close() {
+      await browser.close();
+      await server.stop();
+      await new Promise((resolve) => codec.close(resolve));
+    },
+  };
+}
+
+function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
 /** Visits the workflow list and every page of every operation; keeps each page's HTML and each JSON body. */
 async function crawlWebUi(r: Run): Promise<Corpus> {
   const ui = r.server.uiUrl;
   assert.ok(ui, 'the dev server runs its UI');
   const sources: Corpus['sources'] = [];
   const pending: Array<Promise<void>> = [];
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('response', (res) => {
@@ -692,6 +804,7 @@ async function crawlWebUi(r: Run): Promise<Corpus> {
     await visit('/namespaces/default/workflows');
     for (const id of r.ids) {
       const { runId } = await r.temporal.workflow.getHandle(id).describe();
+      r.runIds.set(id, runId);
       const base = `/namespaces/default/workflows/${encodeURIComponent(id)}/${runId}`;
       await visit(`${base}/history`);
       const tabs = await page.$$eval(
