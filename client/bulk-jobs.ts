@@ -26,6 +26,7 @@ import {
   type Operation,
 } from '../api';
 import { OperationNotFoundError } from './errors';
+import { bulkJobDetails, bulkJobSummary } from '../api/operation-summary';
 import { checkRequestId, operationId, startOnce } from './idempotent-start';
 import type { RevocationClient } from './revocation-client';
 
@@ -165,11 +166,7 @@ export async function startBulkJob(
   ];
   if (job.createdBy) attributes.push({ key: SearchAttributes.createdBy, value: job.createdBy });
 
-  const limits = [
-    `${job.pageSize} targets per page`,
-    `concurrency ${job.concurrency}`,
-    job.ratePerSecond !== undefined ? `at most ${job.ratePerSecond}/s` : 'no rate limit',
-  ].join(', ');
+  const summaryInput = { job, requestId: options.requestId, scheduleId: job.scheduleId };
   const existing = await startOnce({
     id,
     requestId: options.requestId,
@@ -184,14 +181,8 @@ export async function startBulkJob(
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         memo: { ...memo },
         typedSearchAttributes: attributes,
-        staticSummary: `${memo.description} (by ${memo.createdBy})`,
-        staticDetails: [
-          `**Job:** ${job.name}${job.dryRun ? ' (dry run: nothing is revoked)' : ''}`,
-          `**Source:** ${memo.source}`,
-          `**Limits:** ${limits}`,
-          ...(job.scheduleId ? [`**Schedule:** ${job.scheduleId}`] : []),
-          `**Created by:** ${memo.createdBy}`,
-        ].join('\n\n'),
+        staticSummary: bulkJobSummary(summaryInput),
+        staticDetails: bulkJobDetails(summaryInput),
       }),
   });
   if (existing) return existing;

@@ -35,6 +35,7 @@ import { loadCodecKeyring } from '../worker/codec-keys';
 import { temporalTarget } from '../worker/temporal-connection';
 import { ConfigError } from '../worker/errors';
 import { OperationNotFoundError, OperationWaitTimeoutError, TemporalUnreachableError } from './errors';
+import { revokeTokensDetails, revokeTokensSummary } from '../api/operation-summary';
 import { checkRequestId, operationId, startOnce } from './idempotent-start';
 
 export interface RevokeOptions {
@@ -178,6 +179,7 @@ export class RevocationClient {
     const subject = subjectOf(r);
     if (subject) attributes.push({ key: SearchAttributes.subject, value: subject });
 
+    const summaryInput = { ...input, request: r, requestId: options.requestId };
     const existing = await startOnce({
       id,
       requestId: options.requestId,
@@ -191,13 +193,8 @@ export class RevocationClient {
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           memo: { ...memo },
           typedSearchAttributes: attributes,
-          staticSummary: `${memo.description} (${r.provider}/${r.connection}, by ${memo.createdBy})`,
-          staticDetails: [
-            `**Provider:** ${providerTitle(r)} (\`${r.provider}\`)`,
-            `**Connection:** ${r.connection}`,
-            `**Target:** ${memo.target}`,
-            `**Created by:** ${memo.createdBy}`,
-          ].join('\n\n'),
+          staticSummary: revokeTokensSummary(summaryInput),
+          staticDetails: revokeTokensDetails(summaryInput),
         }),
     });
     return existing ?? newRevokeOperation({ id, createdAt: new Date(), ...memo });

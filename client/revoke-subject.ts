@@ -11,6 +11,7 @@ import {
   type RevokeSubjectOperation,
   type RevokeSubjectWorkflowInput,
 } from '../api/revoke-subject-input';
+import { revokeSubjectDetails, revokeSubjectSummary } from '../api/operation-summary';
 import { checkRequestId, operationId, startOnce } from './idempotent-start';
 import type { RevocationClient } from './revocation-client';
 
@@ -95,7 +96,7 @@ export async function revokeSubject(
   ];
   if (input.createdBy) attributes.push({ key: SearchAttributes.createdBy, value: input.createdBy });
 
-  const connections = [...new Set(requests.map((r) => `${r.provider}/${r.connection}`))];
+  const summaryInput = { input, requests, id, requestId: options.requestId };
   const existing = await startOnce({
     id,
     requestId: options.requestId,
@@ -110,13 +111,8 @@ export async function revokeSubject(
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         memo: { description, createdBy, subject: input.subject, target } satisfies SubjectMemo,
         typedSearchAttributes: attributes,
-        staticSummary: `${description} (${requests.length} child operations, by ${createdBy})`,
-        staticDetails: [
-          `**Subject:** ${input.subject}`,
-          `**Connections:** ${connections.join(', ')}`,
-          `**Children:** ${requests.length} \`revokeTokens\` operations (${id}/0 ...)`,
-          `**Created by:** ${createdBy}`,
-        ].join('\n\n'),
+        staticSummary: revokeSubjectSummary(summaryInput),
+        staticDetails: revokeSubjectDetails(summaryInput),
       }),
   });
   if (existing) return existing;

@@ -23,7 +23,8 @@ import {
   type BulkRevocationJobInput,
   type FieldViolation,
 } from '../api';
-import { describeBulkSource } from '../api';
+import { defaultJobDescription, describeBulkSource } from '../api';
+import { bulkJobDetails, bulkJobSummary } from '../api/operation-summary';
 import type { RevocationClient } from './revocation-client';
 
 /** What happens when a run is due while the previous one still runs (Temporal's ScheduleOverlapPolicy). */
@@ -326,8 +327,7 @@ function startAction(
 ): ScheduleOptionsStartWorkflowAction<Workflow> {
   const source = describeBulkSource(job);
   // The same text the workflow uses for a job without a description, so the Web UI and `get` agree.
-  const description =
-    job.description || `Bulk revocation ${job.name}: ${source}${job.dryRun ? ' (dry run)' : ''}`;
+  const description = job.description || defaultJobDescription(job);
   const createdBy = job.createdBy ?? 'unknown';
   const listing =
     job.source.kind === 'yandex-list'
@@ -355,13 +355,8 @@ function startAction(
       scheduleId,
     },
     typedSearchAttributes: jobAttributes(job),
-    staticSummary: `${description} (schedule ${scheduleId}, by ${createdBy})`,
-    staticDetails: [
-      `**Schedule:** ${scheduleId}`,
-      `**Job:** ${job.name}`,
-      `**Source:** ${source}`,
-      `**Created by:** ${createdBy}`,
-    ].join('\n\n'),
+    staticSummary: bulkJobSummary({ job, scheduleId }),
+    staticDetails: bulkJobDetails({ job, scheduleId }),
   };
 }
 

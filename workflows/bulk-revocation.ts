@@ -38,6 +38,7 @@ import {
   type Operation,
   type Status,
 } from '../api';
+import { bulkCurrentDetails } from './current-details';
 import { statusOf } from './failures';
 import { getOperationQuery } from './revoke-tokens';
 
@@ -170,14 +171,16 @@ export async function bulkRevocation(
 
   const touch = () => {
     modifiedAt = new Date().toISOString();
-    const c = carry.counts;
-    const of = carry.total !== undefined ? ` of ${carry.total}` : '';
     setCurrentDetails(
-      [
-        `**${phase}** · ${job.name}${job.dryRun ? ' (dry run)' : ''}`,
-        `page ${carry.pages}, ${c.processed}${of} processed: ${c.succeeded} revoked, ${c.alreadyRevoked} already revoked, ${c.failed} failed, ${c.skipped} skipped`,
-        `rate ${currentRate?.toFixed(1) ?? '-'}/s (limit ${carry.ratePerSecond ?? 'none'}), concurrency ${carry.concurrency}`,
-      ].join('\n\n'),
+      bulkCurrentDetails({
+        ...carry,
+        phase,
+        name: job.name,
+        dryRun: job.dryRun,
+        pageSize: job.pageSize,
+        currentRate,
+        error: final.error,
+      }),
     );
   };
 

@@ -10,6 +10,7 @@ import {
   type RevokeTokensResponseFields,
   type Status,
 } from '../api';
+import { revokeCurrentDetails, type RevokeProgressNote } from './current-details';
 
 /**
  * The Operation a `revokeTokens` workflow keeps and serves through `getOperation`. Every mutation
@@ -17,6 +18,7 @@ import {
  */
 export class OperationState {
   private readonly op: RevokeTokensOperation;
+  private note: RevokeProgressNote = {};
 
   constructor(init: NewOperationFields) {
     this.op = newRevokeOperation(init);
@@ -44,13 +46,15 @@ export class OperationState {
   /** A provider call succeeded: the latest transient failure no longer describes the operation. */
   callSucceeded(patch: Partial<RevokeTokensMetadataFields> = {}): void {
     delete this.op.error;
+    this.note = {};
     this.update({ ...patch, attempts: this.op.metadata.attempts + 1 });
   }
 
   /** A provider call failed and will be retried: `done` stays false, `error` shows why. */
-  attemptFailed(status: Status): void {
+  attemptFailed(status: Status, attempt?: number): void {
     if (this.op.done) return;
     this.op.error = status;
+    this.note = attempt !== undefined ? { retry: { attempt } } : {};
     this.update({ attempts: this.op.metadata.attempts + 1 });
   }
 
@@ -70,17 +74,14 @@ export class OperationState {
     return this.snapshot();
   }
 
+  /** The durable wait before poll `poll` (shown in the Web UI; not part of the Operation). */
+  waitingForPoll(poll: number, delayMs: number): void {
+    this.note.nextPoll = { poll, at: new Date(Date.now() + delayMs), delayMs };
+    setCurrentDetails(revokeCurrentDetails(this.op, this.note));
+  }
+
   private touch(): void {
     this.op.modifiedAt = new Date().toISOString();
-    const md = this.op.metadata;
-    const lines = [
-      `**${md.phase}** · ${md.provider} / ${md.connection}`,
-      `target: ${md.target}`,
-      `provider calls: ${md.attempts}, polls: ${md.polls}`,
-    ];
-    if (md.providerOperationId) lines.push(`provider operation: ${md.providerOperationId}`);
-    if (this.op.error)
-      lines.push(`${this.op.done ? 'error' : 'last failure (retrying)'}: ${this.op.error.message}`);
-    setCurrentDetails(lines.join('\n\n'));
+    setCurrentDetails(revokeCurrentDetails(this.op, this.note));
   }
 }

@@ -52,6 +52,8 @@ import {
   type RevokeSubjectResponse,
   type RevokeSubjectWorkflowInput,
 } from '../api/revoke-subject-input';
+import { revokeTokensDetails, revokeTokensSummary } from '../api/operation-summary';
+import { subjectCurrentDetails } from './current-details';
 
 /**
  * Answers with the operation as it is now. The same query name as `revokeTokens`' (`getOperation`),
@@ -146,26 +148,7 @@ class SubjectOperationState {
 
   private touch(): void {
     this.op.modifiedAt = new Date().toISOString();
-    const md = this.op.metadata;
-    const error = this.op.error;
-    const phase = !this.op.done
-      ? 'RUNNING'
-      : !error
-        ? 'SUCCEEDED'
-        : error.code === Code.CANCELLED
-          ? 'CANCELLED'
-          : 'FAILED';
-    const lines = [
-      `**${phase}** · subject ${md.subject}`,
-      `children: ${md.succeeded} succeeded, ${md.failed} failed, ${md.running} running of ${md.total}`,
-    ];
-    for (const c of md.children) {
-      if (c.state === 'FAILED' || c.state === 'CANCELLED') {
-        lines.push(`${c.id}: ${c.state}${c.error ? ` ${codeName(c.error.code)}: ${c.error.message}` : ''}`);
-      }
-    }
-    if (this.op.error) lines.push(`error: ${this.op.error.message}`);
-    setCurrentDetails(lines.join('\n\n'));
+    setCurrentDetails(subjectCurrentDetails(this.op.metadata, this.op));
   }
 }
 
@@ -249,20 +232,19 @@ function childOptions(r: RevocationRequest, index: number, ctx: ChildContext) {
     { key: SearchAttributes.outcome, value: 'RUNNING' },
   ];
   if (ctx.input.createdBy) attributes.push({ key: SearchAttributes.createdBy, value: ctx.input.createdBy });
+  const summaryInput = {
+    request: r,
+    createdBy: ctx.createdBy,
+    partOf: { id: ctx.parentId, what: `revocation of everything subject ${ctx.input.subject} holds` },
+  };
   return {
     workflowId: childWorkflowId(ctx.parentId, index, r.provider),
     args: [args] as [RevokeTokensWorkflowInput],
     parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
     memo: { description, createdBy: ctx.createdBy, provider: r.provider, connection: r.connection, target },
     typedSearchAttributes: attributes,
-    staticSummary: `${description} (${r.provider}/${r.connection}, by ${ctx.createdBy})`,
-    staticDetails: [
-      `**Provider:** ${providerTitle(r)} (\`${r.provider}\`)`,
-      `**Connection:** ${r.connection}`,
-      `**Target:** ${target}`,
-      `**Part of:** revocation of everything subject ${ctx.input.subject} holds (${ctx.parentId})`,
-      `**Created by:** ${ctx.createdBy}`,
-    ].join('\n\n'),
+    staticSummary: revokeTokensSummary(summaryInput),
+    staticDetails: revokeTokensDetails(summaryInput),
   };
 }
 

@@ -108,7 +108,7 @@ export async function revokeTokens(raw: RevokeTokensWorkflowInput): Promise<Revo
     target: request ? describeTarget(request) : 'invalid request',
   });
   setHandler(getOperationQuery, () => state.snapshot());
-  setHandler(attemptFailedSignal, (signal) => state.attemptFailed(signal.status));
+  setHandler(attemptFailedSignal, (signal) => state.attemptFailed(signal.status, signal.attempt));
 
   const rawProvider = typeof raw?.request?.provider === 'string' ? raw.request.provider : undefined;
   setAttributes({

@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities, AuthleteRevokeInput, AuthleteRevokeResult } from '../../activities';
 import { authleteSelector, type AuthleteRequest } from '../../api';
-import type { ProviderContext, ProviderResult } from './types';
+import { callSummary, type ProviderContext, type ProviderResult } from './types';
 
 function revokeInput(r: AuthleteRequest): AuthleteRevokeInput {
   return {
@@ -33,11 +33,12 @@ export async function revokeAtAuthlete(r: AuthleteRequest, ctx: ProviderContext)
     action: r.action,
     ...(r.subject !== undefined ? { subjectId: r.subject } : {}),
   };
+  const summary = (call: string) => callSummary('authlete', call, `${r.connection}, service ${r.serviceId}`);
   state.phase('REVOKING');
 
   if (r.action === 'delete') {
     const res = await acts.authleteDelete.executeWithOptions(
-      { summary: 'DELETE /auth/token/delete/{accessTokenIdentifier}' },
+      { summary: summary('DELETE /auth/token/delete/{accessTokenIdentifier}') },
       [
         {
           connection: r.connection,
@@ -63,7 +64,7 @@ export async function revokeAtAuthlete(r: AuthleteRequest, ctx: ProviderContext)
   let calls = 0;
   for (;;) {
     const res = await acts.authleteRevoke.executeWithOptions(
-      { summary: `POST /auth/token/revoke${bulk ? ` #${calls + 1}` : ''}` },
+      { summary: summary(`POST /auth/token/revoke${bulk ? ` #${calls + 1}` : ''}`) },
       [input],
     );
     calls += 1;

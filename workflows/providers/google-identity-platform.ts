@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { fingerprint, type GoogleIdentityPlatformRequest } from '../../api';
-import type { ProviderContext, ProviderResult } from './types';
+import { callSummary, type ProviderContext, type ProviderResult } from './types';
 
 /**
  * One `accounts:revokeToken` call, retried by the activity's policy until it succeeds, fails for
@@ -21,7 +21,7 @@ export async function revokeAtGoogleIdentityPlatform(
 
   state.phase('REVOKING');
   const result = await acts.googleIdentityPlatformRevokeToken.executeWithOptions(
-    { summary: `accounts:revokeToken ${r.tokenType}` },
+    { summary: callSummary('google-identity-platform', `accounts:revokeToken ${r.tokenType}`, r.connection) },
     [
       {
         connection: r.connection,

@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { fingerprint, type OAuth2Request } from '../../api';
-import type { ProviderContext, ProviderResult } from './types';
+import { callSummary, type ProviderContext, type ProviderResult } from './types';
 
 /**
  * One RFC 7009 revocation request, retried by the activity's policy: transient failures (5xx,
@@ -21,13 +21,16 @@ export async function revokeAtOAuth2(r: OAuth2Request, ctx: ProviderContext): Pr
   const tokenFingerprint = fingerprint(r.token);
 
   state.phase('REVOKING');
-  const result = await acts.oauth2RevokeToken.executeWithOptions({ summary: 'RFC 7009 revocation request' }, [
-    {
-      connection: r.connection,
-      token: r.token,
-      ...(r.tokenTypeHint !== undefined ? { tokenTypeHint: r.tokenTypeHint } : {}),
-    },
-  ]);
+  const result = await acts.oauth2RevokeToken.executeWithOptions(
+    { summary: callSummary('oauth2', 'RFC 7009 revocation request', r.connection) },
+    [
+      {
+        connection: r.connection,
+        token: r.token,
+        ...(r.tokenTypeHint !== undefined ? { tokenTypeHint: r.tokenTypeHint } : {}),
+      },
+    ],
+  );
   state.callSucceeded({
     tokenFingerprint,
     revocationEndpoint: result.revocationEndpoint,

@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities, OpenPaymentsDeleteOutcome } from '../../activities';
 import { fingerprint, type OpenPaymentsRequest } from '../../api';
-import type { ProviderContext, ProviderResult } from './types';
+import { callSummary, type ProviderContext, type ProviderResult } from './types';
 
 function note(outcome: OpenPaymentsDeleteOutcome, what: string): Record<string, unknown> {
   if (!outcome.alreadyRevoked) return {};
@@ -31,9 +31,10 @@ export async function revokeAtOpenPayments(
   state.phase('REVOKING');
 
   if (r.action === 'revokeToken') {
-    const outcome = await acts.openPaymentsRevokeToken.executeWithOptions({ summary: 'DELETE manage URL' }, [
-      { connection: r.connection, manageUrl: r.manageUrl, accessToken: r.accessToken },
-    ]);
+    const outcome = await acts.openPaymentsRevokeToken.executeWithOptions(
+      { summary: callSummary('open-payments', 'DELETE manage URL', r.connection) },
+      [{ connection: r.connection, manageUrl: r.manageUrl, accessToken: r.accessToken }],
+    );
     state.callSucceeded();
     return {
       provider: 'open-payments',
@@ -48,9 +49,10 @@ export async function revokeAtOpenPayments(
     };
   }
 
-  const outcome = await acts.openPaymentsCancelGrant.executeWithOptions({ summary: 'DELETE continue URI' }, [
-    { connection: r.connection, continueUri: r.continueUri, continueToken: r.continueToken },
-  ]);
+  const outcome = await acts.openPaymentsCancelGrant.executeWithOptions(
+    { summary: callSummary('open-payments', 'DELETE continue URI (cancel grant)', r.connection) },
+    [{ connection: r.connection, continueUri: r.continueUri, continueToken: r.continueToken }],
+  );
   state.callSucceeded();
   return {
     provider: 'open-payments',

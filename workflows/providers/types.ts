@@ -23,3 +23,12 @@ export interface ProviderContext {
 }
 
 export type ProviderResult = RevokeTokensResponseFields;
+
+/**
+ * An activity call's summary in the Web UI: "yandex-cloud RefreshTokenService.Revoke (connection
+ * default)". The attempt number is not known when the call is scheduled; the UI shows it for a
+ * pending activity.
+ */
+export function callSummary(provider: string, call: string, connection: string): string {
+  return `${provider} ${call} (connection ${connection})`;
+}

@@ -2,7 +2,7 @@ import { CancellationScope, isCancellation, proxyActivities, sleep } from '@temp
 import type { Activities, YandexOperationSnapshot } from '../../activities';
 import { yandexRevokeTarget, type YandexCloudRequest } from '../../api';
 import { ProviderOperationFailed } from '../failures';
-import type { ProviderContext, ProviderResult } from './types';
+import { callSummary, type ProviderContext, type ProviderResult } from './types';
 
 /**
  * Revoke, then poll the provider's operation on durable timers (capped doubling backoff) until it
@@ -22,6 +22,7 @@ export async function revokeAtYandexCloud(
     retry: { initialInterval: timing.retryInitialMs, maximumAttempts: 3 },
   });
 
+  const summary = (call: string) => callSummary('yandex-cloud', call, r.connection);
   const mirror = (op: YandexOperationSnapshot, patch: { polls?: number } = {}) =>
     state.callSucceeded({
       providerOperationId: op.id,
@@ -32,7 +33,7 @@ export async function revokeAtYandexCloud(
 
   state.phase('REVOKING');
   let op = await acts.yandexRevokeRefreshTokens.executeWithOptions(
-    { summary: 'RefreshTokenService.Revoke' },
+    { summary: summary('RefreshTokenService.Revoke') },
     [{ connection: r.connection, target: yandexRevokeTarget(r) }],
   );
   mirror(op);
@@ -41,10 +42,12 @@ export async function revokeAtYandexCloud(
   try {
     while (!op.done) {
       state.phase('POLLING');
-      await sleep(interval, { summary: `wait before poll ${state.metadata.polls + 1}` });
+      const poll = state.metadata.polls + 1;
+      state.waitingForPoll(poll, interval);
+      await sleep(interval, { summary: `wait before poll ${poll} of provider operation ${op.id}` });
       interval = Math.min(interval * 2, timing.pollMaxMs);
       op = await acts.yandexGetOperation.executeWithOptions(
-        { summary: `OperationService.Get #${state.metadata.polls + 1}` },
+        { summary: summary(`OperationService.Get #${poll}`) },
         [{ connection: r.connection, operationId: op.id }],
       );
       mirror(op, { polls: state.metadata.polls + 1 });
@@ -55,7 +58,7 @@ export async function revokeAtYandexCloud(
       const operationId = op.id;
       await CancellationScope.nonCancellable(() =>
         cancelActs.yandexCancelOperation
-          .executeWithOptions({ summary: 'OperationService.Cancel' }, [
+          .executeWithOptions({ summary: summary('OperationService.Cancel') }, [
             { connection: r.connection, operationId },
           ])
           .catch(() => undefined),
