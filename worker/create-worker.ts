@@ -2,14 +2,18 @@ import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } fro
 import { createActivities, type ConnectionRegistry } from '../activities';
 import { DEFAULT_TASK_QUEUE } from '../api';
 import { attemptFailureReporter } from './attempt-failure-reporter';
+import { providerCallTelemetry } from './telemetry-interceptor';
 import { AesGcmPayloadCodec, type CodecKeyring } from './payload-codec';
 
 export const workflowsPath = require.resolve('../workflows');
+/** Operation metrics and log fields for every workflow (workflows/metrics-interceptor.ts). */
+export const workflowInterceptorModules = [require.resolve('../workflows/metrics-interceptor')];
 
 /** Bundle once and reuse: webpack takes seconds. */
 export function bundleWorkflows(): Promise<WorkflowBundle> {
   return bundleWorkflowCode({
     workflowsPath,
+    workflowInterceptorModules,
     logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} },
   });
 }
@@ -34,7 +38,11 @@ export async function createRevocationWorker(o: RevocationWorkerOptions): Promis
     activities: createActivities({ connections: o.connections }),
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath }),
     dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(o.keyring)] },
-    interceptors: { activity: [attemptFailureReporter] },
+    interceptors: {
+      activity: [attemptFailureReporter, providerCallTelemetry(o.connections)],
+      // A prebuilt bundle already holds them (bundleWorkflows).
+      ...(o.workflowBundle ? {} : { workflowModules: workflowInterceptorModules }),
+    },
     ...(o.identity ? { identity: o.identity } : {}),
     // Encrypted payloads are larger than the SDK's own size estimate of them.
     disablePayloadErrorLimit: true,

@@ -1,23 +1,28 @@
-import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { DEFAULT_TASK_QUEUE, providerKeys } from '../api';
 import { loadCodecKeyring } from './codec-keys';
 import { buildConnectionRegistry, loadConnectionsConfig } from './connections';
 import { createRevocationWorker } from './create-worker';
+import { configuredSecrets, createWorkerLogging, type WorkerLogging } from './logging';
+import { installTelemetry } from './telemetry';
 import { temporalTarget } from './temporal-connection';
+
+let logging: WorkerLogging | undefined;
 
 /**
  * The worker process. Configuration comes from the environment only (see README, Configuration);
- * SIGINT/SIGTERM drain in-flight tasks and exit.
+ * every line it writes is JSON (docs/observability.md). SIGINT/SIGTERM drain in-flight tasks and exit.
  */
 async function main(): Promise<void> {
   const env = process.env;
-  const level = (env.REVOCATION_LOG_LEVEL || 'WARN').toUpperCase();
-  if (!['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'].includes(level)) {
-    throw new Error(`REVOCATION_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR; got "${level}"`);
-  }
-  Runtime.install({ logger: new DefaultLogger(level as LogLevel) });
+  const telemetry = installTelemetry(env);
+  logging = telemetry.logging;
   const keyring = loadCodecKeyring(env);
-  const connections = buildConnectionRegistry(loadConnectionsConfig(env));
+  logging.addSecrets([...keyring.keys.values()].map((k) => k.toString('base64')));
+  const config = loadConnectionsConfig(env);
+  logging.addSecrets(configuredSecrets(config, env));
+  if (env.TEMPORAL_API_KEY) logging.addSecrets([env.TEMPORAL_API_KEY]);
+  const connections = buildConnectionRegistry(config);
   const target = temporalTarget(env);
   const taskQueue = env.REVOCATION_TASK_QUEUE || DEFAULT_TASK_QUEUE;
   const connection = await NativeConnection.connect(target.connectionOptions);
@@ -29,19 +34,28 @@ async function main(): Promise<void> {
       connections,
       keyring,
     });
-    const configured = providerKeys
-      .map((p) => `${p}: ${connections.names(p).join(', ') || 'none'}`)
-      .join('; ');
-    process.stdout.write(
-      `worker ready: task queue ${taskQueue}, namespace ${target.namespace}; connections ${configured}\n`,
+    const configured = Object.fromEntries(providerKeys.map((p) => [p, connections.names(p)]));
+    const summary = providerKeys.map((p) => `${p}: ${connections.names(p).join(', ') || 'none'}`).join('; ');
+    logging.banner(
+      `worker ready: task queue ${taskQueue}, namespace ${target.namespace}; connections ${summary}`,
+      {
+        taskQueue,
+        namespace: target.namespace,
+        connections: configured,
+        ...(telemetry.metricsUrl ? { metricsUrl: telemetry.metricsUrl } : {}),
+      },
     );
     await worker.run();
+    logging.logger.info('worker stopped');
   } finally {
     await connection.close();
   }
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`worker failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  // A configuration error may come before logging exists; the line is JSON either way.
+  const log = logging ?? createWorkerLogging({ level: 'INFO' });
+  log.logger.error(`worker failed: ${err instanceof Error ? err.message : String(err)}`, { error: err });
+  log.flush();
   process.exit(1);
 });
