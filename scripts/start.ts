@@ -8,6 +8,7 @@ import { startDemo as startOAuth2Demo } from '../emulators/oauth2/demo';
 import { startDemo as startOpenPaymentsDemo } from '../emulators/open-payments/demo';
 import { startYandexEmulator, type YandexEmulator } from '../emulators/yandex-cloud';
 import { ensureLocalKeyFile } from '../worker/codec-keys';
+import { metricsUrl } from '../worker/metrics';
 import { startDevServer, type DevServer } from './dev-server';
 import { findTemporalCli } from './temporal-cli';
 
@@ -139,6 +140,8 @@ async function main(): Promise<void> {
     );
   }
 
+  // Prometheus metrics of the worker (SDK and engine); set it empty to turn them off.
+  env.REVOCATION_METRICS_ADDRESS ??= '127.0.0.1:9464';
   const worker = await startWorker(env);
   running.worker = worker;
   if (stopping) return;
@@ -162,6 +165,9 @@ async function main(): Promise<void> {
       running.server?.uiUrl ? `  Temporal Web UI: ${running.server.uiUrl}` : '',
       `  Temporal:        ${env.TEMPORAL_ADDRESS} (task queue ${env.REVOCATION_TASK_QUEUE || 'token-revocation'})`,
       `  processes:       temporal ${running.server ? 'started' : 'external'}, worker pid ${worker.pid}`,
+      env.REVOCATION_METRICS_ADDRESS
+        ? `  Metrics:         ${metricsUrl(env.REVOCATION_METRICS_ADDRESS)}`
+        : '',
       '',
       'Trigger a revocation (in another terminal, from this directory):',
       `  ${command}`,

@@ -1,4 +1,5 @@
 import { Runtime } from '@temporalio/worker';
+import { ConfigError } from './errors';
 import { createWorkerLogging, parseLogLevel, type WorkerLogging } from './logging';
 import { metricsAddress, metricsUrl, prometheusMetrics } from './metrics';
 
@@ -17,19 +18,29 @@ export interface WorkerTelemetry {
  * - `REVOCATION_CORE_LOG_LEVEL`: the SDK core's (Rust) own lines, forwarded into the same JSON
  *   stream. @default WARN
  *
- * Thrown when a value is malformed: ConfigError naming the variable (nothing is installed then).
+ * Thrown when a value is malformed or the metrics address cannot be bound: ConfigError naming the
+ * variable.
  */
 export function installTelemetry(env: NodeJS.ProcessEnv = process.env): WorkerTelemetry {
   const level = parseLogLevel(env, 'REVOCATION_LOG_LEVEL', 'INFO');
   const core = parseLogLevel(env, 'REVOCATION_CORE_LOG_LEVEL', 'WARN');
   const address = metricsAddress(env);
   const logging = createWorkerLogging({ level });
-  Runtime.install({
-    logger: logging.logger,
-    telemetryOptions: {
-      logging: { filter: { core, other: 'ERROR' }, forward: {} },
-      ...(address ? { metrics: prometheusMetrics(address) } : {}),
-    },
-  });
+  try {
+    Runtime.install({
+      logger: logging.logger,
+      telemetryOptions: {
+        logging: { filter: { core, other: 'ERROR' }, forward: {} },
+        ...(address ? { metrics: prometheusMetrics(address) } : {}),
+      },
+    });
+  } catch (cause) {
+    // The exporter binds at once; a port in use is the usual reason, and the variable says where.
+    if (!address) throw cause;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new ConfigError('REVOCATION_METRICS_ADDRESS', `cannot serve metrics on ${address}: ${reason}`, {
+      cause,
+    });
+  }
   return { logging, ...(address ? { metricsUrl: metricsUrl(address) } : {}) };
 }
