@@ -58,12 +58,12 @@ export function revokeTokensSummary(i: RevokeTokensSummaryInput): string {
 export function revokeTokensDetails(i: RevokeTokensSummaryInput): string {
   const r = i.request;
   const description = i.description ? scrubSecrets(i.description, secretsOf(r)) : undefined;
+  // The Web UI shows the first five lines or so without scrolling: the most telling ones first.
   return details([
-    description ? `**Description:** ${plain(description)}` : undefined,
-    `**Provider:** ${providerTitle(r)} (\`${r.provider}\`)`,
-    `**Connection:** ${plain(r.connection)}`,
     `**Target:** ${plain(describeTarget(r))}`,
+    `**Provider:** ${providerTitle(r)} (\`${r.provider}\`), connection \`${plain(r.connection)}\``,
     `**Created by:** ${plain(by(i.createdBy))}`,
+    description ? `**Description:** ${plain(description)}` : undefined,
     requestIdLine(i.requestId),
     i.partOf ? `**Part of:** ${plain(i.partOf.what)} (\`${i.partOf.id}\`)` : undefined,
   ]);
@@ -108,12 +108,12 @@ export function bulkJobDetails(i: BulkJobSummaryInput): string {
   ].join(', ');
   const description = scrubSecrets(job.description || defaultJobDescription(job), bulkSecrets(job));
   return details([
-    `**Description:** ${plain(description)}`,
     `**Job:** ${plain(job.name)}${job.dryRun ? ' (dry run: nothing is revoked)' : ''}`,
     `**Source:** ${plain(describeBulkSource(job))} (\`${job.source.kind}\`)`,
+    `**Created by:** ${plain(by(job.createdBy))}`,
+    `**Description:** ${plain(description)}`,
     `**Limits:** ${limits}`,
     i.scheduleId ? `**Schedule:** ${plain(i.scheduleId)}` : undefined,
-    `**Created by:** ${plain(by(job.createdBy))}`,
     requestIdLine(i.requestId),
   ]);
 }
@@ -144,11 +144,11 @@ export function revokeSubjectSummary(i: RevokeSubjectSummaryInput): string {
 export function revokeSubjectDetails(i: RevokeSubjectSummaryInput): string {
   const secrets = i.requests.flatMap(secretsOf);
   return details([
-    i.input.description ? `**Description:** ${plain(scrubSecrets(i.input.description, secrets))}` : undefined,
     `**Subject:** ${plain(i.input.subject)}`,
     `**Connections:** ${plain(connectionsOf(i.requests).join(', '))}`,
-    `**Children:** ${i.requests.length} \`revokeTokens\` operations (\`${i.id}/0-…\`)`,
     `**Created by:** ${plain(by(i.input.createdBy))}`,
+    i.input.description ? `**Description:** ${plain(scrubSecrets(i.input.description, secrets))}` : undefined,
+    `**Children:** ${i.requests.length} \`revokeTokens\` operations (\`${i.id}/0-…\`)`,
     requestIdLine(i.requestId),
   ]);
 }

@@ -48,7 +48,7 @@ function statusLine(status: Status): string {
 export interface RevokeProgressNote {
   /** The durable timer before poll `poll` fires at `at`. */
   nextPoll?: { poll: number; at: Date; delayMs: number };
-  /** The provider call failed on attempt `attempt` and is retried. */
+  /** The provider call failed on attempt `attempt` (1-based) and is retried. */
   retry?: { attempt: number };
 }
 
@@ -61,7 +61,7 @@ function revokeHeadline(op: RevokeTokensOperation, note: RevokeProgressNote): st
     return `**done: revoked ${plural(n, 'token')}**`;
   }
   if (op.error) {
-    const attempt = note.retry ? ` (attempt ${note.retry.attempt})` : '';
+    const attempt = note.retry ? ` (attempt ${note.retry.attempt} failed)` : '';
     return `**retrying after ${codeName(op.error.code)}${attempt}**`;
   }
   switch (md.phase) {
@@ -85,13 +85,14 @@ function revokeHeadline(op: RevokeTokensOperation, note: RevokeProgressNote): st
 /** Current details of a `revokeTokens` operation. */
 export function revokeCurrentDetails(op: RevokeTokensOperation, note: RevokeProgressNote = {}): string {
   const md = op.metadata;
-  const lines = [
-    revokeHeadline(op, note),
+  const lines = [revokeHeadline(op, note)];
+  // The error right under the headline: the UI shows only the first few lines without scrolling.
+  if (op.error) lines.push(`${op.done ? 'error' : 'last failure'}: ${statusLine(op.error)}`);
+  lines.push(
     `${md.provider} / ${md.connection}: ${md.target}`,
     `provider calls: ${thousands(md.attempts)} (retries included), polls: ${thousands(md.polls)}`,
-  ];
+  );
   if (md.providerOperationId) lines.push(`provider operation: ${md.providerOperationId}`);
-  if (op.error) lines.push(`${op.done ? 'error' : 'last failure'}: ${statusLine(op.error)}`);
   return lines.join('\n\n');
 }
 
@@ -134,7 +135,7 @@ export function bulkCurrentDetails(p: BulkProgress): string {
     `${page}, ${thousands(c.succeeded)} revoked, ${thousands(c.failed)} failed, ${thousands(c.skipped)} skipped, ${thousands(c.alreadyRevoked)} already revoked (${processed})`,
     `${rate} (${limit}), concurrency ${p.concurrency}${p.phase === 'PAUSED' ? ', paused' : ''}`,
   ];
-  if (p.error) lines.push(`error: ${statusLine(p.error)}`);
+  if (p.error) lines.splice(1, 0, `error: ${statusLine(p.error)}`);
   return lines.join('\n\n');
 }
 
