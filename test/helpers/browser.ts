@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 
-/** Debian's headless-capable Chromium (`apt-get install chromium`). */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Debian's headless-capable Chromium (`apt-get install chromium`); `CHROMIUM_PATH` overrides it. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 /** Why the browser tests cannot run here, or undefined when they can. */
 export function browserUnavailable(): string | undefined {
   return existsSync(CHROMIUM_PATH)
     ? undefined
-    : `${CHROMIUM_PATH} is missing: install it with \`apt-get install chromium\` to run the Web UI browser test`;
+    : `${CHROMIUM_PATH} is missing: install it (Debian: \`apt-get install chromium\`) to run the Web UI browser test`;
 }
 
 export function launchChromium(): Promise<Browser> {
