@@ -5,13 +5,15 @@ import { format, resolveConfig } from 'prettier';
 import { bulkThroughput } from './bulk-throughput';
 import { RESULTS_DIR } from './fixtures';
 import { MiB, type Benchmark, type BenchContext, type BenchResult } from './harness';
+import { pollingCost } from './polling-cost';
+import { rateLimit } from './rate-limit';
 import { singleLatency } from './single-latency';
 import { barChartSvg } from './svg-chart';
 import { startBenchTemporal, type BenchTemporal } from './temporal';
 import { workerMemory } from './worker-memory';
 
 /** Every benchmark, in the order `npm run bench` runs them. A new one adds a row. */
-export const benchmarks: Benchmark[] = [singleLatency, bulkThroughput, workerMemory];
+export const benchmarks: Benchmark[] = [singleLatency, bulkThroughput, rateLimit, workerMemory, pollingCost];
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 

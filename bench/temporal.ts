@@ -41,9 +41,11 @@ function installRuntime(): void {
   runtimeInstalled = true;
   // Warnings and errors only, on stderr: a benchmark prints figures, not worker chatter.
   Runtime.install({
-    logger: new DefaultLogger('WARN', (entry) =>
-      process.stderr.write(`[worker ${entry.level}] ${entry.message}\n`),
-    ),
+    logger: new DefaultLogger('WARN', (entry) => {
+      const error = entry.meta?.error;
+      const why = error instanceof Error ? `: ${error.stack ?? error.message}` : '';
+      process.stderr.write(`[worker ${entry.level}] ${entry.message}${why}\n`);
+    }),
   });
 }
 

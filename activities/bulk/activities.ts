@@ -159,8 +159,9 @@ export function createBulkActivities(registry: ConnectionRegistry, calls: Provid
         }
         const fp = `${fingerprint(JSON.stringify(request))} ${describeTarget(request)}`;
         if (job.dryRun) return record(index, 'skipped', fp);
-        await limiter.take();
-        const result = await revokeTarget(request, calls, { attempts: TARGET_ATTEMPTS, backoffMs: 500 });
+        const result = await limiter.run(() =>
+          revokeTarget(request, calls, { attempts: TARGET_ATTEMPTS, backoffMs: 500 }),
+        );
         if (result.outcome === 'failed') {
           return record(index, 'failed', fp, {
             position: entry.position,
