@@ -452,3 +452,51 @@ void describe('logs: redaction', () => {
     assert.match(lines[0] ?? '', /"msg":"worker ready: test"/);
   });
 });
+
+void describe('metrics: a worker crash counts nothing twice', () => {
+  void it('the worker that takes over replays the operation without counting its start again', async () => {
+    const s = await createTestStack({
+      pollsUntilDone: 12,
+      tokens: [{ id: 'rt-crash', subjectId: YANDEX_SUBJECT, clientId: 'client-a' }],
+    });
+    const workers: WorkerProcess[] = [];
+    try {
+      const key = s.keyring.keys.get(s.keyring.currentKeyId) as Buffer;
+      const start = async () => {
+        const port = await freePort();
+        const w = await startWorkerProcess({
+          TEMPORAL_ADDRESS: s.address,
+          REVOCATION_TASK_QUEUE: s.taskQueue,
+          REVOCATION_CONNECTIONS_FILE: s.connectionsFile,
+          REVOCATION_CODEC_KEY: key.toString('base64'),
+          REVOCATION_CODEC_KEY_ID: s.keyring.currentKeyId,
+          REVOCATION_METRICS_ADDRESS: `127.0.0.1:${port}`,
+        });
+        workers.push(w);
+        return { w, url: `http://127.0.0.1:${port}/metrics` };
+      };
+      const first = await start();
+      const op = await s.client.revoke(
+        { provider: 'yandex-cloud', refreshTokenId: 'rt-crash' },
+        { timing: { ...fastTiming, pollMaxInterval: '200ms' } },
+      );
+      while (s.emulator.callsOf('Get').length < 3) await delay(20);
+      const before = await scrapeUntil(first.url, (x) => sumOf(x, EngineMetrics.operationsStarted) >= 1);
+      assert.equal(sumOf(before, EngineMetrics.operationsStarted), 1);
+      first.w.child.kill('SIGKILL');
+      await waitForExit(first.w.child);
+
+      const second = await start();
+      assert.equal((await s.client.wait(op.id, { timeout: 90_000 })).error, undefined);
+      await s.client.get(op.id); // a query on the closed run replays it once more
+      const after = await scrapeUntil(second.url, (x) => sumOf(x, EngineMetrics.operationsDone) >= 1);
+      assert.equal(sumOf(after, EngineMetrics.operationsDone, { outcome: 'OK' }), 1);
+      assert.equal(sumOf(after, EngineMetrics.operationsStarted), 0, 'the replayed start is not counted');
+      assert.equal(s.emulator.callsOf('Revoke').length, 1);
+    } finally {
+      for (const w of workers) w.child.kill('SIGKILL');
+      await Promise.all(workers.map((w) => waitForExit(w.child)));
+      await s.close();
+    }
+  });
+});

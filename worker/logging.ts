@@ -111,7 +111,8 @@ export function createWorkerLogging(options: WorkerLoggingOptions): WorkerLoggin
       messageKey: 'msg',
       formatters: { level: (label) => ({ level: label }) },
       serializers: { error: errorJson, err: errorJson, cause: errorJson, failure: errorJson },
-      redact: { paths: redactPaths(redactedFields), censor: CENSOR },
+      // The SDK's "Creating worker" line lists the worker options, the codec's key ring among them.
+      redact: { paths: [...redactPaths(redactedFields), 'options.dataConverter'], censor: CENSOR },
       hooks: { streamWrite: scrub },
     },
     options.destination ?? pino.destination({ dest: 1, sync: true }),
