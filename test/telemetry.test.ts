@@ -106,6 +106,10 @@ before(async () => {
   } catch (err) {
     // The worker's own account of what went wrong is the first thing to read.
     process.stderr.write(`worker output:\n${worker.output().slice(-20_000)}\n`);
+    worker.child.kill('SIGKILL');
+    await waitForExit(worker.child);
+    await stack.close();
+    await oauth2.close();
     throw err;
   }
 });
