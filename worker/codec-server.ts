@@ -62,9 +62,11 @@ function parsePayloads(body: Buffer): Payload[] {
   } catch {
     throw new HttpError(400, 'body must be JSON {"payloads": [...]}');
   }
-  const list = (json as { payloads?: unknown } | null)?.payloads;
-  if (typeof json !== 'object' || json === null || !Array.isArray(list))
-    throw new HttpError(400, 'payloads must be an array');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new HttpError(400, 'body must be a JSON object {"payloads": [...]}');
+  // Protobuf JSON leaves out empty repeated fields: `{}` is zero payloads (the CLI sends it).
+  const list = (json as { payloads?: unknown }).payloads ?? [];
+  if (!Array.isArray(list)) throw new HttpError(400, 'payloads must be an array');
   return list.map((item: unknown, i) => {
     if (typeof item !== 'object' || item === null)
       throw new HttpError(400, `payloads[${i}] must be an object`);
