@@ -5,8 +5,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { startOAuth2Emulator, type OAuth2Emulator } from '../emulators/oauth2';
 import { freePort } from '../scripts/free-port';
-import { EngineMetrics } from '../worker/metrics';
-import { configuredSecrets, createWorkerLogging } from '../worker/logging';
+import { EngineMetrics, metricsAddress, metricsUrl } from '../worker/metrics';
+import { configuredSecrets, createWorkerLogging, parseLogLevel } from '../worker/logging';
 import { startBulk, waitBulk } from './helpers/bulk';
 import { fastTiming } from './helpers/history';
 import { labelValuesContaining, parsePrometheusText, sumOf, type Sample } from './helpers/prometheus-text';
@@ -502,5 +502,25 @@ void describe('metrics: a worker crash counts nothing twice', () => {
       await Promise.all(workers.map((w) => waitForExit(w.child)));
       await s.close();
     }
+  });
+});
+
+void describe('telemetry configuration', () => {
+  void it('bad values name their variable; metrics are off unless an address is set', () => {
+    assert.equal(metricsAddress({}), undefined);
+    assert.equal(metricsAddress({ REVOCATION_METRICS_ADDRESS: '0.0.0.0:9464' }), '0.0.0.0:9464');
+    assert.equal(metricsUrl('0.0.0.0:9464'), 'http://127.0.0.1:9464/metrics');
+    for (const bad of ['9464', 'localhost', 'http://127.0.0.1:9464', '127.0.0.1:70000']) {
+      assert.throws(
+        () => metricsAddress({ REVOCATION_METRICS_ADDRESS: bad }),
+        /^ConfigError: REVOCATION_METRICS_ADDRESS: /,
+      );
+    }
+    assert.equal(parseLogLevel({}, 'REVOCATION_LOG_LEVEL', 'INFO'), 'INFO');
+    assert.equal(parseLogLevel({ REVOCATION_LOG_LEVEL: 'debug' }, 'REVOCATION_LOG_LEVEL', 'INFO'), 'DEBUG');
+    assert.throws(
+      () => parseLogLevel({ REVOCATION_LOG_LEVEL: 'verbose' }, 'REVOCATION_LOG_LEVEL', 'INFO'),
+      /REVOCATION_LOG_LEVEL: must be one of/,
+    );
   });
 });
