@@ -2,16 +2,22 @@
  * The baseline: what a careful-enough script without Temporal does. It revokes the targets of an
  * NDJSON file with the same adapter and concurrency as a bulk job, writes one report line per
  * target (`revoked|already|failed <id>`) through a buffered stream, and saves its progress (the
- * next index to start) every 100 targets, resuming from it after a crash.
+ * next index to start) atomically every 100 targets, resuming from it after a crash.
  *
  * Usage: tsx test/chaos/baseline-loop.ts <connections.json> <targets.ndjson> <progress.json> <report.txt>
  */
-import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { requireAdapter } from '../../activities/connection-registry';
 import { buildConnectionRegistry, type ConnectionsConfig } from '../../worker/connections';
 
 const CONCURRENCY = 10;
 const CHECKPOINT_EVERY = 100;
+
+/** Written to a temporary file, then renamed over the old one: a kill never leaves half a file. */
+function saveProgress(path: string, next: number): void {
+  writeFileSync(`${path}.tmp`, JSON.stringify({ next }));
+  renameSync(`${path}.tmp`, path);
+}
 
 async function main(): Promise<void> {
   const [connectionsFile, targetsFile, progressFile, reportFile] = process.argv.slice(2);
@@ -47,11 +53,11 @@ async function main(): Promise<void> {
       while (next < ids.length) {
         const id = ids[next++] as string;
         report.write(`${await one(id)} ${id}\n`);
-        if (++done % CHECKPOINT_EVERY === 0) writeFileSync(progressFile, JSON.stringify({ next }));
+        if (++done % CHECKPOINT_EVERY === 0) saveProgress(progressFile, next);
       }
     }),
   );
-  writeFileSync(progressFile, JSON.stringify({ next }));
+  saveProgress(progressFile, next);
   await new Promise<void>((resolve) => report.end(resolve));
   process.stdout.write('baseline done\n');
 }

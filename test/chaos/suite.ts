@@ -12,6 +12,8 @@ export interface SuiteSizes {
   bulkKills: number;
   pollingOperations: number;
   pollingKills: number;
+  /** OperationService.Get calls before each polled Yandex operation is done. */
+  pollsUntilDone: number;
   restartTargets: number;
   restartAt: number[];
   /** Operations per provider that must end revoked, under the fault mix. */
@@ -26,6 +28,7 @@ export const fullSizes: SuiteSizes = {
   bulkKills: 10,
   pollingOperations: 40,
   pollingKills: 10,
+  pollsUntilDone: 12,
   restartTargets: 5_000,
   restartAt: [0.3, 0.7],
   mixOperationsPerProvider: 40,
@@ -36,11 +39,12 @@ export const fullSizes: SuiteSizes = {
 export const shortSizes: SuiteSizes = {
   bulkTargets: 1_000,
   bulkKills: 2,
-  pollingOperations: 8,
+  pollingOperations: 6,
   pollingKills: 2,
+  pollsUntilDone: 8,
   restartTargets: 1_000,
   restartAt: [0.4],
-  mixOperationsPerProvider: 8,
+  mixOperationsPerProvider: 6,
   mixPermanentPerProvider: 2,
   faultRate: 0.3,
 };
@@ -82,7 +86,7 @@ export async function runSuite(
         await pollingSigkill(t, {
           operations: sizes.pollingOperations,
           kills: sizes.pollingKills,
-          pollsUntilDone: 12,
+          pollsUntilDone: sizes.pollsUntilDone,
           random,
           timeoutMs: 10 * 60_000,
         }),

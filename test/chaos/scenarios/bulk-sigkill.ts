@@ -114,6 +114,8 @@ async function baselineUnderKills(
       child = runLoop(args);
     }
     await exited(child);
+    const ending =
+      child.exitCode === 0 ? 'finished' : `stopped by itself (exit ${child.exitCode ?? child.signalCode})`;
     const lines = existsSync(reportFile) ? readFileSync(reportFile, 'utf8').split('\n').filter(Boolean) : [];
     const seen = new Map<string, string[]>();
     for (const line of lines) {
@@ -132,7 +134,7 @@ async function baselineUnderKills(
     }
     return {
       figures: { lost, doubleCounted, wrongStates },
-      note: `${kills} SIGKILLs, ${lines.length} report lines for ${o.targets} targets, ${active.size} still active`,
+      note: `${kills} SIGKILLs, the last run ${ending}; ${lines.length} report lines for ${o.targets} targets, ${active.size} still active`,
     };
   } finally {
     await targets.emulator.close();
