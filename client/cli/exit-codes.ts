@@ -15,7 +15,7 @@ export const ExitCode = {
   badInput: 2,
   /** Temporal could not be reached, refused the call, or the configuration is wrong. */
   unavailable: 3,
-  /** `--wait` or `wait` timed out; the operation keeps running. */
+  /** `--wait`, `wait` or `get --watch --timeout` timed out; the operation keeps running. */
   waitTimeout: 4,
   /** No operation has the id. */
   notFound: 5,
@@ -28,7 +28,7 @@ export const exitCodesHelp = `Exit codes:
   1  the operation is done with an error (the error code name and message go to stderr)
   2  bad input: an invalid field or option, or a usage error; nothing was started
   3  Temporal could not be reached, or the configuration is wrong (codec key, TLS, namespace)
-  4  --wait / wait timed out; the operation is still running
+  4  --wait, wait or get --watch timed out; the operation is still running
   5  operation not found`;
 
 // Temporal answers with these when the server is unreachable or refuses this client.

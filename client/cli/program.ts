@@ -18,7 +18,9 @@ const environmentHelp = `Environment:
   REVOCATION_CODEC_KEY_FILE   payload encryption key ring (JSON), or
   REVOCATION_CODEC_KEY        one base64 key, with REVOCATION_CODEC_KEY_ID (default "default")
   REVOCATION_TASK_QUEUE       the workers' task queue (default "token-revocation")
-  REVOCATION_CONNECT_TIMEOUT  how long to try reaching Temporal (default 10s)`;
+  REVOCATION_CONNECT_TIMEOUT  how long to try reaching Temporal (default 10s)
+  NO_COLOR, FORCE_COLOR       colour in human output: only at a terminal, unless NO_COLOR is set or
+                              FORCE_COLOR forces it (FORCE_COLOR=0 turns it off)`;
 
 /**
  * commander quotes stray arguments back; a stray argument may be a token pasted by mistake
@@ -61,6 +63,7 @@ Examples:
   $ revoke yandex-cloud --refresh-token-id rt-123 --wait
   $ printf %s "$TOKEN" | revoke yandex-cloud --refresh-token-stdin --wait --json
   $ revoke start --file request.json
+  $ revoke get revoke-0f6e0c2a-1d6b-4a8e-9c53-1b2f0e9a7d41 --watch
   $ revoke list --provider yandex-cloud --running
   $ revoke schedule create --schedule-id nightly --cron "0 3 * * *" --timezone Europe/Berlin --job-file job.json
   $ revoke subject --subject alice --yandex default:ajeabc --authlete default:715948317:alice --wait
