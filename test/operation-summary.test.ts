@@ -156,7 +156,7 @@ void describe('current details', () => {
       revokeCurrentDetails(polling, {
         nextPoll: { poll: 4, at: new Date('2026-01-01T08:02:09Z'), delayMs: 8_000 },
       }),
-      /^\*\*polling provider operation op-9\*\* \(poll 4, next at 08:02:09 UTC, 8 s after the previous\)/,
+      /^\*\*polling provider operation op-9\*\* \(poll 4 at 08:02:09 UTC, waiting 8 s\)/,
     );
     const done = op({
       done: true,

@@ -73,7 +73,7 @@ function revokeHeadline(op: RevokeTokensOperation, note: RevokeProgressNote): st
       const id = md.providerOperationId ?? 'unknown';
       const next = note.nextPoll;
       if (!next) return `**polling provider operation ${id}** (poll ${md.polls + 1})`;
-      return `**polling provider operation ${id}** (poll ${next.poll}, next at ${clock(next.at)}, ${shortDuration(next.delayMs)} after the previous)`;
+      return `**polling provider operation ${id}** (poll ${next.poll} at ${clock(next.at)}, waiting ${shortDuration(next.delayMs)})`;
     }
     case 'CANCELLING':
       return `**cancelling${md.providerOperationId ? ` provider operation ${md.providerOperationId}` : ''}**`;
