@@ -5,6 +5,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  rmSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -103,6 +104,8 @@ interface Run {
   byIdOperation: { id: string; refreshTokenId: string };
   /** An operation whose request holds a token, to see the codec server decode it. */
   byTokenOperation: { id: string; token: string };
+  bulkJobId: string;
+  revokeSubjectId: string;
   /** Failed operations whose provider echoed a token: id, the token, and the Operation. */
   echoed: Array<{ provider: string; token: string; op: Operation }>;
   operations: Operation[];
@@ -122,6 +125,7 @@ void describe('redaction end to end: no secret at rest, in logs or in the Web UI
   after(async () => {
     if (results.length > 0) process.stdout.write(`${formatScanTable(results).replace(/^/gm, '# ')}\n`);
     await stopRun(run);
+    if (run) rmSync(run.dir, { recursive: true, force: true });
   });
 
   void it('runs every provider, echoing faults, a bulk job and revokeSubject', () => {
@@ -428,6 +432,8 @@ async function startRun(): Promise<Run> {
     runIds: new Map(),
     byIdOperation: { id: '', refreshTokenId: '' },
     byTokenOperation: { id: '', token: '' },
+    bulkJobId: '',
+    revokeSubjectId: '',
     echoed: [],
     operations: [],
   };
@@ -686,6 +692,7 @@ async function runScenario(r: Run): Promise<void> {
     createdBy,
   });
   r.ids.push(job.id);
+  r.bulkJobId = job.id;
   const jobDone = (await wait(job.id)) as unknown as BulkJobOperation;
   const report = jobDone.response;
   assert.ok(report, JSON.stringify(jobDone.error));
@@ -707,6 +714,7 @@ async function runScenario(r: Run): Promise<void> {
     timing,
   });
   r.ids.push(subject.id);
+  r.revokeSubjectId = subject.id;
   const subjectDone = await waitRevokeSubject(r.client, subject.id, { timeout: 120_000 });
   r.operations.push(subjectDone as unknown as Operation);
   assert.ok(subjectDone.response, JSON.stringify(subjectDone.error));
@@ -778,7 +786,18 @@ function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Visits the workflow list and every page of every operation; keeps each page's HTML and each JSON body. */
+/** API calls a page must have answered before its HTML is kept: the UI fetches its data after `load`. */
+const pageData = {
+  list: [/\/api\/v1\/namespaces\/default\/workflows\?/],
+  workflow: [/\/api\/v1\/namespaces\/default\/workflows\/[^/?]+\?execution/],
+  history: [/\/api\/v1\/namespaces\/default\/workflows\/[^/?]+\/history\?/],
+};
+
+/**
+ * Visits the workflow list, every operation's history page and its `history.json` download, and every
+ * tab (pending activities, call stack, queries, user metadata, search attributes, memo, ...) of one
+ * operation of each kind; keeps each page's HTML and every JSON body the browser received.
+ */
 async function crawlWebUi(r: Run): Promise<Corpus> {
   const ui = r.server.uiUrl;
   assert.ok(ui, 'the dev server runs its UI');
@@ -797,34 +816,48 @@ async function crawlWebUi(r: Run): Promise<Corpus> {
         ),
       );
     });
-    const visit = async (path: string) => {
-      await load(page, `${ui}${path}`);
+    const visit = async (path: string, data: RegExp[]) => {
+      await load(page, `${ui}${path}`, data);
       sources.push({ source: `html ${path}`, bytes: Buffer.from(await page.content()) });
     };
-    await visit('/namespaces/default/workflows');
+    await visit('/namespaces/default/workflows', pageData.list);
+    const everyTab = new Set([r.echoed[0]?.op.id, r.byTokenOperation.id, r.bulkJobId, r.revokeSubjectId]);
     for (const id of r.ids) {
       const { runId } = await r.temporal.workflow.getHandle(id).describe();
       r.runIds.set(id, runId);
-      const base = `/namespaces/default/workflows/${encodeURIComponent(id)}/${runId}`;
-      await visit(`${base}/history`);
+      const base = workflowPath(r, id);
+      await visit(`${base}/history`, [...pageData.workflow, ...pageData.history]);
+      const download = await page.request.get(`${ui}${base}/history.json`);
+      sources.push({ source: `${download.status()} ${base}/history.json`, bytes: await download.body() });
+      if (!everyTab.has(id)) continue;
       const tabs = await page.$$eval(
         'a[href]',
-        (as, prefix) => as.map((a) => a.getAttribute('href') ?? '').filter((h) => h.startsWith(prefix)),
+        (as, prefix) => as.map((a) => a.getAttribute('href') ?? '').filter((h) => h.startsWith(`${prefix}/`)),
         base,
       );
       for (const tab of new Set(tabs.map((t) => t.split('?')[0] ?? t))) {
-        if (tab !== `${base}/history`) await visit(tab);
+        const segment = tab.slice(base.length + 1);
+        if (segment.includes('/') || segment.includes('.') || segment === 'history') continue;
+        await visit(tab, pageData.workflow);
       }
     }
     await Promise.all(pending);
   } finally {
     await browser.close();
   }
+  const queries = sources.filter((s) => /\/query\b/.test(s.source)).length;
+  process.stdout.write(
+    `# Web UI: ${sources.length} pages and JSON bodies, ${queries} of them query answers\n`,
+  );
   return { name: 'Web UI (codec off)', sources };
 }
 
-async function load(page: Page, url: string): Promise<void> {
+/** Opens `url` and waits until the UI has fetched what it shows (`data`), then until the network is quiet. */
+async function load(page: Page, url: string, data: RegExp[] = []): Promise<void> {
+  const fetched = data.map((re) =>
+    page.waitForResponse((res) => re.test(res.url()), { timeout: 30_000 }).catch(() => undefined),
+  );
   await page.goto(url, { waitUntil: 'load' });
-  // The UI fetches its data after load; network idle means it has it (a polling page may never idle).
-  await page.waitForLoadState('networkidle', { timeout: 20_000 }).catch(() => undefined);
+  await Promise.all(fetched);
+  await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => undefined);
 }
