@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { startDemo as startAuthleteDemo } from '../emulators/authlete/demo';
 import type { DemoEmulator } from '../emulators/demo';
@@ -7,7 +10,9 @@ import { startDemo as startGoogleDemo } from '../emulators/google-identity-platf
 import { startDemo as startOAuth2Demo } from '../emulators/oauth2/demo';
 import { startDemo as startOpenPaymentsDemo } from '../emulators/open-payments/demo';
 import { startYandexEmulator, type YandexEmulator } from '../emulators/yandex-cloud';
-import { ensureLocalKeyFile } from '../worker/codec-keys';
+import { ensureLocalKeyFile, hasCodecKeySource } from '../worker/codec-keys';
+import { createCodecServer } from '../worker/codec-server';
+import { loadCodecServerConfig } from '../worker/codec-server-config';
 import { metricsUrl } from '../worker/metrics';
 import { startDevServer, type DevServer } from './dev-server';
 import { findTemporalCli } from './temporal-cli';
@@ -59,6 +64,46 @@ function stopChild(child: ChildProcess | undefined): Promise<void> {
   });
 }
 
+/** A random bearer token for the local codec server, kept owner-readable under the data directory. */
+function ensureLocalToken(path: string): void {
+  if (existsSync(path)) return;
+  writeFileSync(path, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+}
+
+/**
+ * The codec server for the local Web UI and CLI. The dev server's UI has no login, so it has no
+ * access token to send; it gets the token as a path segment of its codec endpoint instead
+ * (`http://127.0.0.1:<port>/<token>`), and only the UI's own origins pass CORS.
+ */
+async function startLocalCodecServer(
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+  uiPort: number | undefined,
+): Promise<{ server: Server; url: string; uiEndpoint: string; tokenSource: string }> {
+  const local: NodeJS.ProcessEnv = { ...env };
+  if (!local.REVOCATION_CODEC_SERVER_TOKEN && !local.REVOCATION_CODEC_SERVER_TOKEN_FILE) {
+    local.REVOCATION_CODEC_SERVER_TOKEN_FILE = join(dataDir, 'codec-server-token');
+    ensureLocalToken(local.REVOCATION_CODEC_SERVER_TOKEN_FILE);
+  }
+  if (!local.REVOCATION_CODEC_SERVER_ALLOWED_ORIGINS && uiPort !== undefined)
+    local.REVOCATION_CODEC_SERVER_ALLOWED_ORIGINS = `http://127.0.0.1:${uiPort},http://localhost:${uiPort}`;
+  local.REVOCATION_CODEC_SERVER_TOKEN_IN_PATH ||= 'true';
+  local.REVOCATION_CODEC_SERVER_PORT ||= '0';
+  const config = loadCodecServerConfig(local);
+  const server = createCodecServer(config.options);
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolvePromise);
+  });
+  const url = `http://${config.host}:${(server.address() as AddressInfo).port}`;
+  return {
+    server,
+    url,
+    uiEndpoint: `${url}/${encodeURIComponent(config.options.token)}`,
+    tokenSource: local.REVOCATION_CODEC_SERVER_TOKEN_FILE ?? 'REVOCATION_CODEC_SERVER_TOKEN',
+  };
+}
+
 /**
  * `npm start`: the embedded default. A Temporal dev server (SQLite under .data/, Web UI, search
  * attributes), the provider emulators as connections unless real ones are configured, and a worker.
@@ -74,6 +119,7 @@ async function main(): Promise<void> {
     emulator?: YandexEmulator;
     demos: DemoEmulator[];
     worker?: ChildProcess;
+    codec?: Server;
   } = {
     demos: [],
   };
@@ -86,6 +132,8 @@ async function main(): Promise<void> {
     await stopChild(running.worker);
     await running.emulator?.close();
     await Promise.all(running.demos.map((d) => d.close()));
+    running.codec?.closeAllConnections();
+    running.codec?.close();
     await running.server?.stop();
     process.stdout.write('stopped.\n');
     process.exit(0);
@@ -93,24 +141,28 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  if (!env.REVOCATION_CODEC_KEY_FILE && !env.REVOCATION_CODEC_KEY) {
+  if (!hasCodecKeySource(env)) {
     env.REVOCATION_CODEC_KEY_FILE = join(dataDir, 'codec-keys.json');
     ensureLocalKeyFile(env.REVOCATION_CODEC_KEY_FILE);
   }
+
+  const devPort = portFrom(env, 'TEMPORAL_DEV_PORT', 7233);
+  const uiPort = env.TEMPORAL_ADDRESS ? undefined : portFrom(env, 'TEMPORAL_UI_PORT', devPort + 1000);
+  const codec = await startLocalCodecServer(env, dataDir, uiPort);
+  running.codec = codec.server;
 
   if (env.TEMPORAL_ADDRESS) {
     process.stdout.write(
       `Using the Temporal server at ${env.TEMPORAL_ADDRESS} (TEMPORAL_ADDRESS); starting none.\n`,
     );
   } else {
-    const port = portFrom(env, 'TEMPORAL_DEV_PORT', 7233);
-    const uiPort = portFrom(env, 'TEMPORAL_UI_PORT', port + 1000);
     const server = await startDevServer({
       cli: findTemporalCli(),
-      port,
+      port: devPort,
       uiPort,
       dbFile: join(dataDir, 'temporal.db'),
       logLevel: 'error',
+      codecEndpoint: codec.uiEndpoint,
     });
     running.server = server;
     env.TEMPORAL_ADDRESS = server.address;
@@ -150,9 +202,7 @@ async function main(): Promise<void> {
     env.TEMPORAL_ADDRESS !== 'localhost:7233' && env.TEMPORAL_ADDRESS !== '127.0.0.1:7233'
       ? `TEMPORAL_ADDRESS=${env.TEMPORAL_ADDRESS}`
       : '',
-    process.env.REVOCATION_CODEC_KEY_FILE || process.env.REVOCATION_CODEC_KEY
-      ? ''
-      : `REVOCATION_CODEC_KEY_FILE=${env.REVOCATION_CODEC_KEY_FILE}`,
+    hasCodecKeySource(process.env) ? '' : `REVOCATION_CODEC_KEY_FILE=${env.REVOCATION_CODEC_KEY_FILE}`,
   ].filter(Boolean);
   const command = [
     ...envPrefix,
@@ -164,6 +214,8 @@ async function main(): Promise<void> {
       'Token revocation engine is up.',
       running.server?.uiUrl ? `  Temporal Web UI: ${running.server.uiUrl}` : '',
       `  Temporal:        ${env.TEMPORAL_ADDRESS} (task queue ${env.REVOCATION_TASK_QUEUE || 'token-revocation'})`,
+      `  Codec server:    ${codec.url} (bearer token in ${codec.tokenSource}; the Web UI is configured with it)`,
+      `  Decode in CLI:   temporal workflow show -w <id> --codec-endpoint ${codec.url} --codec-auth "Bearer $(cat ${codec.tokenSource})"`,
       `  processes:       temporal ${running.server ? 'started' : 'external'}, worker pid ${worker.pid}`,
       env.REVOCATION_METRICS_ADDRESS
         ? `  Metrics:         ${metricsUrl(env.REVOCATION_METRICS_ADDRESS)}`

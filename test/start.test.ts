@@ -1,14 +1,46 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { Client } from '@temporalio/client';
 import { RevocationClient } from '../client/revocation-client';
 import { freePort } from '../scripts/free-port';
 
 const root = join(__dirname, '..');
+
+interface WirePayload {
+  metadata: Record<string, string>;
+  data: string;
+}
+
+/**
+ * Decodes an operation's input the way the Web UI does: with the codec endpoint from the UI's own
+ * settings, from the UI's origin, without an Authorization header (the dev UI has no login).
+ */
+async function decodeAsTheUi(client: RevocationClient, id: string, uiPort: number) {
+  const settings = (await (await fetch(`http://127.0.0.1:${uiPort}/api/v1/settings`)).json()) as {
+    Codec: { Endpoint: string };
+  };
+  const raw = new Client({ connection: client.temporal.connection, namespace: 'default' });
+  const history = await raw.workflow.getHandle(id).fetchHistory();
+  const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+  const payloads = input.map((p) => ({
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')]),
+    ),
+    data: Buffer.from(p.data ?? []).toString('base64'),
+  }));
+  const origin = `http://localhost:${uiPort}`;
+  const res = await fetch(`${settings.Codec.Endpoint}/decode`, {
+    method: 'POST',
+    headers: { Origin: origin, 'Content-Type': 'application/json', 'X-Namespace': 'default' },
+    body: JSON.stringify({ payloads }),
+  });
+  return { endpoint: settings.Codec.Endpoint, origin, res, payloads };
+}
 
 interface Stack {
   child: ChildProcess;
@@ -101,6 +133,31 @@ void describe('npm start', () => {
       if (ids.length === 0) await delay(200);
     }
     assert.equal(ids.length, 1);
+
+    // The local Web UI decodes out of the box: its codec endpoint carries the local token.
+    const token = readFileSync(join(dataDir, 'codec-server-token'), 'utf8').trim();
+    const codecUrl = /Codec server:\s+(\S+)/.exec(out)?.[1];
+    assert.ok(codecUrl, `the codec server is printed:\n${out}`);
+    assert.ok(`${codecUrl}/${token}`.includes(token), 'positive control: the search finds the token');
+    assert.ok(!out.includes(token), 'the banner does not print the codec token');
+    const ui1 = await decodeAsTheUi(client, ids[0] as string, uiPort);
+    assert.equal(ui1.endpoint, `${codecUrl}/${token}`);
+    assert.equal(ui1.res.status, 200);
+    assert.equal(ui1.res.headers.get('access-control-allow-origin'), ui1.origin);
+    const [decoded] = ((await ui1.res.json()) as { payloads: WirePayload[] }).payloads;
+    assert.match(Buffer.from(decoded?.data ?? '', 'base64').toString(), /"refreshTokenId":"demo-rt-1"/);
+    const post = (headers: Record<string, string>) =>
+      fetch(`${codecUrl}/decode`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...headers },
+        body: JSON.stringify({ payloads: ui1.payloads }),
+      });
+    assert.equal((await post({})).status, 401, 'no token, no plaintext');
+    assert.equal(
+      (await post({ Authorization: `Bearer ${token}` })).status,
+      200,
+      'the CLI way: a bearer token',
+    );
     await client.close();
 
     await ctrlC(first);
