@@ -8,7 +8,7 @@ import {
   type RevocationRequest,
   type RevocationRequestInput,
 } from './requests';
-import { boundedString, connectionName } from './requests/common';
+import { boundedString, connectionName, plainText } from './requests/common';
 import { revokeTokensTiming } from './revoke-tokens-input';
 import { parseOrThrow } from './validation';
 
@@ -91,8 +91,8 @@ export const revokeSubjectInput = z
       .refine((s) => !/['"\\\p{Cc}]/u.test(s), 'must not contain quotes, backslashes or control characters'),
     targets: z.array(subjectTarget).max(revokeSubjectLimits.children).default([]),
     requests: z.array(revocationRequest).max(revokeSubjectLimits.children).default([]),
-    description: z.string().max(256, 'must be at most 256 characters').optional(),
-    createdBy: z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters').optional(),
+    description: plainText(256).optional(),
+    createdBy: plainText(256).min(1, 'must not be empty').optional(),
     /** Passed to every child `revokeTokens` operation. */
     timing: revokeTokensTiming.optional(),
   })
