@@ -27,7 +27,8 @@ import {
 import { OperationWaitTimeoutError } from '../errors';
 import type { CliContext } from './context';
 import { ExitCode, errorLine, type ExitCodeNumber } from './exit-codes';
-import { json, statusText } from './format';
+import { json, paintOutcome, statusText } from './format';
+import { colourEnabled, createStyler, plain, type Styler } from './colour';
 import { readStdin, type CliIo } from './io';
 import { createBulkProgress } from './progress';
 import { addStartOptions, jsonOption, parseDuration } from './options';
@@ -306,16 +307,18 @@ function status(op: BulkJobOperation): string {
  * A job for people: what it is and where it stands, then the counts aligned, the first failures
  * (position, fingerprint, code, message) and, for a dry run, what would be revoked.
  */
-export function formatBulkOperation(op: BulkJobOperation): string {
+export function formatBulkOperation(op: BulkJobOperation, style: Styler = plain): string {
   const m = op.metadata;
   const report = bulkReportOf(op);
+  const state = status(op);
+  const failedTargets = (report?.failed ?? m.failed) > 0;
   const counts = report ?? m;
   const total = report?.total ?? m.total;
   const rate = m.currentRate !== undefined && !op.done ? ` (now ${m.currentRate.toFixed(1)}/s)` : '';
   const head = lines([
     ['id', op.id],
     ['job', `${m.name}${m.dryRun ? ' (dry run: nothing revoked)' : ''}`],
-    ['status', status(op)],
+    ['status', state],
     ['description', op.description],
     ['source', m.source],
     [
@@ -345,7 +348,14 @@ export function formatBulkOperation(op: BulkJobOperation): string {
     const of = i === 0 && total !== undefined ? ` of ${total}` : '';
     return `  ${k.padEnd(labelWidth)}  ${String(n).padStart(numberWidth)}${of}`;
   });
-  const out = [head, `${report ? 'report' : 'progress'}\n${countLines.join('\n')}\n`];
+  // Colour after alignment, so the escape codes do not shift the columns.
+  const paint = paintOutcome(style, op.done, op.error !== undefined || failedTargets);
+  const statusLine = head.split('\n').findIndex((l) => l.startsWith('status ') && l.endsWith(state));
+  const painted = head
+    .split('\n')
+    .map((l, i) => (i === statusLine ? `${l.slice(0, l.length - state.length)}${paint(state)}` : l))
+    .join('\n');
+  const out = [painted, `${report ? 'report' : 'progress'}\n${countLines.join('\n')}\n`];
   const failures = report?.failures ?? [];
   if (failures.length > 0) {
     const shown = failures.slice(0, FAILURES_SHOWN);
@@ -374,7 +384,9 @@ export function formatBulkOperation(op: BulkJobOperation): string {
  * targets also gets one line on stderr saying which, and exit 1; otherwise 0.
  */
 export function printBulkJob(io: CliIo, op: BulkJobOperation, asJson: boolean): ExitCodeNumber {
-  io.stdout.write(asJson ? json(op) : formatBulkOperation(op));
+  io.stdout.write(
+    asJson ? json(op) : formatBulkOperation(op, createStyler(colourEnabled(io.stdout, io.env))),
+  );
   if (!op.done) return ExitCode.ok;
   const report = bulkReportOf(op);
   if (op.error) {
