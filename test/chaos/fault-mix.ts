@@ -66,13 +66,15 @@ export class FaultMix {
     return this.o.retryAfterSeconds;
   }
 
-  decide(key: string, kinds: readonly FaultKind[]): FaultKind | undefined {
+  /** `advertisesRetryAfter: false` for protocols without it (gRPC): their 429-like faults carry none. */
+  decide(key: string, kinds: readonly FaultKind[], advertisesRetryAfter = true): FaultKind | undefined {
     const at = Date.now();
     const kind =
       kinds.length > 0 && this.o.random() < this.o.rate
         ? kinds[Math.floor(this.o.random() * kinds.length)]
         : undefined;
-    const withRetryAfter = kind === 'rate-limited' || kind === 'unavailable-retry-after';
+    const withRetryAfter =
+      advertisesRetryAfter && (kind === 'rate-limited' || kind === 'unavailable-retry-after');
     this.log.push({ key, at, kind, ...(withRetryAfter ? { retryAfterMs: this.retryAfterMs } : {}) });
     return kind;
   }

@@ -82,9 +82,10 @@ export async function startMixProviders(
 ): Promise<MixProviders> {
   const handled = new Map<string, number>();
   const permanentKeys = new Set<string>();
-  const decide = (key: string, kinds: readonly FaultKind[]) => {
+  const decide = (key: string, kinds: readonly FaultKind[], advertisesRetryAfter = true) => {
     // A permanent error's answer must reach the client, so it can be checked that it is not retried.
-    const kind = mix.decide(key, permanentKeys.has(key) ? kinds.filter((k) => k !== 'lost-reply') : kinds);
+    const allowed = permanentKeys.has(key) ? kinds.filter((k) => k !== 'lost-reply') : kinds;
+    const kind = mix.decide(key, allowed, advertisesRetryAfter);
     // A lost reply is handled too: the call took effect.
     if (!kind || kind === 'lost-reply') handled.set(key, (handled.get(key) ?? 0) + 1);
     return kind;
@@ -93,10 +94,13 @@ export async function startMixProviders(
   const targets: MixTarget[] = [];
   const ra = mix.retryAfterSeconds;
 
-  // Yandex Cloud: operations finish by time, without polling, as real ones do.
+  // Yandex Cloud. Real operations finish on their own; the emulator's do so only with the known
+  // issue switched on (a Revoke whose reply is lost, or comes after the client's 1 s deadline, then
+  // leaves a finished operation behind and its retry finds the token gone). Otherwise they finish
+  // at their first poll, and an orphaned one never does.
   const yandexIds = range(perProvider).map((i) => `${name}-rt-${i}`);
   const yandex = await startYandexEmulator({
-    operationDelayMs: 300,
+    ...(options.yandexRevokeLostReply ? { operationDelayMs: 300 } : { pollsUntilDone: 1 }),
     tokens: yandexIds.map((id) => ({ id, subjectId: 'emulator-subject', clientId: 'chaos' })),
   });
   yandex.setFaultPolicy((call) => {
@@ -104,7 +108,7 @@ export async function startMixProviders(
     const key = call.method === 'Revoke' ? `yandex ${r.refreshTokenId}` : `yandex op ${r.operationId}`;
     const kinds =
       call.method === 'Revoke' && !options.yandexRevokeLostReply ? YANDEX_KINDS_NO_LOST_REPLY : YANDEX_KINDS;
-    const kind = decide(key, kinds);
+    const kind = decide(key, kinds, false);
     return kind && yandexFault(kind);
   });
   for (const id of yandexIds)
