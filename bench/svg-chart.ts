@@ -76,7 +76,8 @@ export function barChartSvg(chart: BarChart): string {
     out.push(
       `<line x1="${PLOT.left}" x2="${WIDTH - PLOT.right}" y1="${yy.toFixed(1)}" y2="${yy.toFixed(1)}" stroke="#e5e5e5"/>`,
     );
-    text(PLOT.left - 8, yy + 4, formatNumber(v), 'text-anchor="end" fill="#555555"');
+    const tick = step >= 1 ? Math.round(v).toLocaleString('en-US') : formatNumber(v);
+    text(PLOT.left - 8, yy + 4, tick, 'text-anchor="end" fill="#555555"');
   }
   text(
     18,

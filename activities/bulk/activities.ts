@@ -10,6 +10,7 @@ import {
   type BulkCounts,
   type BulkFailure,
   type BulkRevocationJob,
+  type RevocationRequest,
 } from '../../api';
 import { authleteFailure } from '../authlete/errors';
 import { requireAdapter, type ConnectionRegistry } from '../connection-registry';
@@ -48,6 +49,12 @@ interface Checkpoint {
 }
 
 const TARGET_ATTEMPTS = 3;
+
+/**
+ * How a report names a target without its secrets. Only failures and dry-run samples are named, so
+ * it is computed for those alone: a SHA-256 per revoked target was CPU spent for nothing.
+ */
+const targetFingerprint = (r: RevocationRequest) => `${fingerprint(JSON.stringify(r))} ${describeTarget(r)}`;
 
 /**
  * A listing that fails is classified like any provider call: a permanent code (PERMISSION_DENIED on
@@ -132,11 +139,12 @@ export function createBulkActivities(registry: ConnectionRegistry, calls: Provid
       // Heartbeat on a clock too: one slow target (a long Retry-After) must not look like a dead worker.
       const ticker = setInterval(beat, 5_000);
 
-      const record = (position: number, outcome: keyof BulkCounts, fp: string, failure?: BulkFailure) => {
+      const record = (position: number, outcome: keyof BulkCounts, fp?: string, failure?: BulkFailure) => {
         cp.counts[outcome]++;
         cp.counts.processed++;
         if (failure && cp.failures.length < input.failuresWanted) cp.failures.push(failure);
-        if (outcome === 'skipped' && cp.wouldRevoke.length < input.samplesWanted) cp.wouldRevoke.push(fp);
+        if (fp && outcome === 'skipped' && cp.wouldRevoke.length < input.samplesWanted)
+          cp.wouldRevoke.push(fp);
         finished.add(position);
         beatSoon();
       };
@@ -157,12 +165,12 @@ export function createBulkActivities(registry: ConnectionRegistry, calls: Provid
           const error = { code: Code.INVALID_ARGUMENT, message: err.message, details: [] };
           return record(index, 'failed', fp, { position: entry.position, fingerprint: fp, error });
         }
-        const fp = `${fingerprint(JSON.stringify(request))} ${describeTarget(request)}`;
-        if (job.dryRun) return record(index, 'skipped', fp);
+        if (job.dryRun) return record(index, 'skipped', targetFingerprint(request));
         const result = await limiter.run(() =>
           revokeTarget(request, calls, { attempts: TARGET_ATTEMPTS, backoffMs: 500 }),
         );
         if (result.outcome === 'failed') {
+          const fp = targetFingerprint(request);
           return record(index, 'failed', fp, {
             position: entry.position,
             fingerprint: fp,
@@ -170,7 +178,7 @@ export function createBulkActivities(registry: ConnectionRegistry, calls: Provid
             error: result.error,
           });
         }
-        return record(index, result.outcome, fp);
+        return record(index, result.outcome);
       };
 
       try {

@@ -27,8 +27,11 @@ export class RateLimiter {
    * open the connection to the provider, and calls granted meanwhile would queue behind the
    * handshake and reach the provider together, above the rate.
    */
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (!this.ratePerSecond) return fn();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    return this.ratePerSecond ? this.limited(fn) : fn();
+  }
+
+  private async limited<T>(fn: () => Promise<T>): Promise<T> {
     const first = (await this.take()) === 1;
     if (!first) return fn();
     const timer = setTimeout(this.settleFirst, 1000);

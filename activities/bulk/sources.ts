@@ -73,7 +73,9 @@ async function ndjsonPage(
   const entries: SourceEntry[] = [];
   try {
     const size = (await file.stat()).size;
-    const chunk = Buffer.alloc(1 << 20);
+    // A page of ids is tens of kilobytes. A 1 MiB buffer per page was garbage the size of the page
+    // count (200 MiB over a 100k job) that V8 left outside its heap until a full collection.
+    const chunk = Buffer.allocUnsafe(MAX_NDJSON_LINE_BYTES);
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let oversize = false;
