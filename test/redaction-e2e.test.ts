@@ -84,6 +84,8 @@ interface Run {
   serverLogFile: string;
   dbFile: string;
   keyring: CodecKeyring;
+  /** host:port of the worker's Prometheus endpoint. */
+  metricsAddress: string;
   worker: WorkerProcess;
   temporal: Client;
   client: RevocationClient;
@@ -189,6 +191,32 @@ void describe('redaction end to end: no secret at rest, in logs or in the Web UI
     corpora.set(corpus.name, corpus);
     assert.ok(corpusContains(corpus, createdBy), 'RevocationCreatedBy is in the corpus');
     for (const { token } of r.echoed) assert.ok(corpusContains(corpus, fingerprint(token)));
+    expectClean(corpus);
+  });
+
+  void it('worker metrics endpoint (Prometheus text: names and label values)', async (t) => {
+    const r = need(run);
+    const res = await fetch(`http://${r.metricsAddress}/metrics`).catch((err: unknown) => err as Error);
+    if (res instanceof Error) {
+      t.skip(
+        `the worker serves no metrics at ${r.metricsAddress} (REVOCATION_METRICS_ADDRESS): ${res.message}`,
+      );
+      return;
+    }
+    const corpus: Corpus = {
+      name: 'worker /metrics',
+      sources: [{ source: `GET /metrics (${res.status})`, bytes: Buffer.from(await res.arrayBuffer()) }],
+    };
+    corpora.set(corpus.name, corpus);
+    // Positive control: the provider label values of the run are there.
+    for (const provider of [
+      'yandex-cloud',
+      'authlete',
+      'google-identity-platform',
+      'open-payments',
+      'oauth2',
+    ])
+      assert.ok(corpusContains(corpus, `"${provider}"`), `no ${provider} label in /metrics`);
     expectClean(corpus);
   });
 
@@ -395,6 +423,7 @@ async function startRun(): Promise<Run> {
   const codecKey = secret('codec key', randomBytes(32)) as Buffer;
   const keyring: CodecKeyring = { currentKeyId: 'h8', keys: new Map([['h8', codecKey]]) };
   const taskQueue = `redaction-e2e-${randomUUID()}`;
+  const metricsAddress = `127.0.0.1:${await freePort()}`;
   const worker = await startWorkerProcess({
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_NAMESPACE: server.namespace,
@@ -403,6 +432,7 @@ async function startRun(): Promise<Run> {
     REVOCATION_CODEC_KEY: codecKey.toString('base64'),
     REVOCATION_CODEC_KEY_ID: keyring.currentKeyId,
     REVOCATION_LOG_LEVEL: 'DEBUG',
+    REVOCATION_METRICS_ADDRESS: metricsAddress,
   });
   process.once('exit', () => worker.child.kill('SIGKILL'));
   const connection = await Connection.connect({ address: server.address });
@@ -417,6 +447,7 @@ async function startRun(): Promise<Run> {
     serverLogFile,
     dbFile,
     keyring,
+    metricsAddress,
     worker,
     temporal,
     client: new RevocationClient(temporal, { taskQueue }),
