@@ -1,6 +1,7 @@
 import {
   Client,
   Connection,
+  isGrpcServiceError,
   WorkflowFailedError,
   WorkflowNotFoundError,
   type WorkflowHandle,
@@ -125,11 +126,13 @@ export class RevocationClient {
     try {
       connection = await Connection.connect({ ...target.connectionOptions, connectTimeout });
     } catch (cause) {
+      // The SDK wraps a refusal (e.g. UNAUTHENTICATED for a wrong API key) in a generic message; keep the gRPC one.
+      const grpc = cause instanceof Error && isGrpcServiceError(cause.cause) ? cause.cause : cause;
       throw new TemporalUnreachableError(
         target.connectionOptions.address ?? 'localhost:7233',
         target.namespace,
         {
-          cause,
+          cause: grpc,
         },
       );
     }
