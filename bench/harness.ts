@@ -46,6 +46,11 @@ export interface Benchmark {
   /** File name of the results (`bench/results/<name>.json|svg`) and the argv name. */
   name: string;
   title: string;
+  /**
+   * Runs beside the others instead of in turn: it mostly waits on timers and adds almost no load.
+   * @default false
+   */
+  beside?: boolean;
   run(ctx: BenchContext): Promise<BenchResult>;
 }
 

@@ -51,6 +51,8 @@ interface Row {
 
 export const pollingCost: Benchmark = {
   name: 'polling-cost',
+  // Six workflows sleeping on durable timers for up to 4 minutes: nothing to wait for in turn.
+  beside: true,
   title: 'Polling cost: OperationService.Get calls per Yandex operation of duration T vs ⌈log2 T⌉ + T/30 + 2',
   async run(ctx: BenchContext): Promise<BenchResult> {
     const durations = parseDurations(ctx.env.BENCH_POLL_SECONDS);
