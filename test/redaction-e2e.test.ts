@@ -187,6 +187,9 @@ void describe('redaction end to end: no secret at rest, in logs or in the Web UI
       sources.push({ source: `describe ${id}`, bytes: Buffer.from(JSON.stringify(described)) });
       sources.push({ source: `get ${id}`, bytes: Buffer.from(JSON.stringify(await r.client.get(id))) });
     }
+    // As wait() returned them during the run: the bulk report with its failures, revokeSubject's children.
+    for (const op of r.operations)
+      sources.push({ source: `wait ${op.id}`, bytes: Buffer.from(JSON.stringify(op)) });
     const corpus: Corpus = { name: 'operations + search attributes', sources };
     corpora.set(corpus.name, corpus);
     assert.ok(corpusContains(corpus, createdBy), 'RevocationCreatedBy is in the corpus');
@@ -234,6 +237,12 @@ void describe('redaction end to end: no secret at rest, in logs or in the Web UI
       r.ids.some((id) => corpusContains(corpus, id)),
       'the worker logged at least one operation id (DEBUG)',
     );
+    // The provider errors that quoted a token were logged, scrubbed to the token's fingerprint.
+    const logged = r.echoed.filter((e) => corpusContains(corpus, fingerprint(e.token)));
+    process.stdout.write(
+      `# worker logs: ${logged.length} of ${r.echoed.length} echoed provider errors logged as a fingerprint\n`,
+    );
+    assert.ok(logged.length > 0, 'no echoed provider error in the worker logs');
     expectClean(corpus);
   });
 
@@ -752,9 +761,19 @@ async function runScenario(r: Run): Promise<void> {
   assert.equal(subjectDone.metadata.children.length, 3);
   r.ids.push(...subjectDone.metadata.children.map((c) => c.id));
 
-  // Every emulator token value, used or not, is a secret the run must not leak.
-  for (const t of r.oauth2.tokens())
-    if (!r.secrets.some((s) => s.value === t.value)) token('oauth2 token', t.value);
+  // Every token value the emulators hold, revoked or not, is a secret the run must not leak.
+  const held = [
+    ...r.yandex.tokens().map((t) => ['yandex', t.token] as const),
+    ...[...r.authlete.tokens(DEFAULT_SERVICE_ID), ...r.authlete.removed(DEFAULT_SERVICE_ID)].flatMap((t) => [
+      ['authlete', t.accessToken] as const,
+      ['authlete', t.refreshToken ?? ''] as const,
+    ]),
+    ...r.google.appleTokens().map((t) => ['apple', t.value] as const),
+    ...r.oauth2.tokens().map((t) => ['oauth2', t.value] as const),
+  ];
+  for (const [provider, value] of held) {
+    if (value && !r.secrets.some((s) => s.value === value)) token(`${provider} emulator token`, value);
+  }
 }
 
 function workflowPath(r: Run, id: string): string {
