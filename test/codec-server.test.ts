@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -8,7 +10,9 @@ import type { Payload } from '@temporalio/common';
 import { findTemporalCli } from '../scripts/temporal-cli';
 import { createCodecServer } from '../worker/codec-server';
 import { AesGcmPayloadCodec } from '../worker/payload-codec';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { createTestStack, testKeyring, type TestStack } from './helpers/stack';
+import { createTestPki } from './helpers/tls-front';
 
 const TOKEN = 'codec-test-token-4f1d9a7c2b';
 const WRONG = 'wrong-token-8e6b1c0d93aa';
@@ -208,6 +212,56 @@ void describe('codec server', () => {
     assert.equal(viaPath.status, 200);
     assert.deepEqual(await viaPath.json(), { payloads: original });
     assert.equal((await post(`/${WRONG}/decode`, enc, {}, tokenInPathBase)).status, 401);
+  });
+
+  void it('`npm run codec-server` serves HTTPS from the environment alone', async () => {
+    const pki = await createTestPki();
+    const key = testKeyring().keys.get('test') as Buffer;
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, '..', 'worker', 'codec-server-main.ts')],
+      {
+        env: {
+          ...process.env,
+          REVOCATION_CODEC_KEY: key.toString('base64'),
+          REVOCATION_CODEC_KEY_ID: 'test',
+          REVOCATION_CODEC_SERVER_TOKEN: TOKEN,
+          REVOCATION_CODEC_SERVER_PORT: '0',
+          REVOCATION_CODEC_SERVER_ALLOWED_ORIGINS: UI,
+          REVOCATION_CODEC_SERVER_TLS_CERT_FILE: pki.serverCertPath,
+          REVOCATION_CODEC_SERVER_TLS_KEY_FILE: pki.serverKeyPath,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    try {
+      let out = '';
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /codec server ready: (https:\/\/\S+)/.exec(out);
+          if (m?.[1]) resolve(m[1]);
+        });
+        child.once('exit', (code) => reject(new Error(`codec server exited with ${code}: ${out}`)));
+      });
+      assert.ok(!out.includes(TOKEN), 'the start-up line does not print the token');
+      const dispatcher = new Agent({ connect: { ca: readFileSync(pki.caCertPath) } });
+      const call = (headers: Record<string, string>) =>
+        undiciFetch(`${url}/decode`, {
+          method: 'POST',
+          dispatcher,
+          headers: { 'Content-Type': 'application/json', 'X-Namespace': 'default', ...headers },
+          body: JSON.stringify({ payloads: [jsonPayload({ tls: true })] }),
+        });
+      assert.equal((await call({})).status, 401);
+      const ok = await call(auth);
+      assert.equal(ok.status, 200);
+      assert.deepEqual(await ok.json(), { payloads: [jsonPayload({ tls: true })] });
+      await dispatcher.close();
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   void describe('against a real history', () => {
