@@ -91,8 +91,11 @@ function alarmingLines(output: string): string[] {
     } catch {
       return true;
     }
+    // pino writes its level as a name here, or as a number (50 error, 60 fatal) with default settings.
     const level = String(entry.level).toLowerCase();
-    return level === 'error' || level === 'fatal' || /unhandled|uncaught|panic/i.test(String(entry.msg));
+    const severe =
+      ['error', 'fatal'].includes(level) || (typeof entry.level === 'number' && entry.level >= 50);
+    return severe || /unhandled|uncaught|panic/i.test(String(entry.msg));
   });
 }
 
