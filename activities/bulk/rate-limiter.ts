@@ -16,9 +16,10 @@ export class RateLimiter {
   private settleFirst: () => void = () => undefined;
 
   constructor(private readonly ratePerSecond: number | undefined) {
-    // The previous page's last call may have been an instant ago, on another worker: start one
-    // interval late, so no window across a page boundary holds more than the rate.
-    this.next = performance.now() + (ratePerSecond ? 1000 / ratePerSecond : 0);
+    // The previous page's last call may have been an instant ago, on another worker, and its
+    // schedule is unknown here: starting two intervals late keeps any window across the page
+    // boundary within the rate (one interval late allowed rate + 1).
+    this.next = performance.now() + (ratePerSecond ? 2000 / ratePerSecond : 0);
     this.firstSettled = new Promise((resolve) => (this.settleFirst = resolve));
   }
 
