@@ -165,8 +165,8 @@ export class WorkerSupervisor {
 }
 
 /**
- * Waits until the operation is done, reading it with `get` (which keeps working across a server
- * restart, unlike one long wait). Returns undefined when `timeoutMs` passes first.
+ * Waits until the operation is done: one long `wait` (no load while it waits), then, if that failed
+ * (a server restart), `get` every half second. Returns undefined when `timeoutMs` passes first.
  */
 export async function waitDone(
   client: RevocationClient,
@@ -174,6 +174,12 @@ export async function waitDone(
   timeoutMs: number,
 ): Promise<Operation | undefined> {
   const deadline = Date.now() + timeoutMs;
+  try {
+    const op = await client.wait(id, { timeout: timeoutMs });
+    if (op.done) return op;
+  } catch {
+    // Timed out, or the server went away; read it below until the deadline.
+  }
   while (Date.now() < deadline) {
     try {
       const op = await client.get(id);

@@ -14,8 +14,12 @@ import { startYandexEmulator, type YandexFault } from '../../emulators/yandex-cl
 import type { ConnectionsConfig } from '../../worker/connections';
 import { ALL_FAULT_KINDS, type FaultKind, type FaultMix } from './fault-mix';
 
-/** Every provider call gives up after this long; a `timeout` fault answers later than that. */
-export const CALL_TIMEOUT_MS = 1000;
+/**
+ * Every provider call gives up after this long; a `timeout` fault answers later than that. Long
+ * enough that a busy machine does not turn a 429 into a client timeout: the client must receive a
+ * Retry-After to honour it.
+ */
+export const CALL_TIMEOUT_MS = 3000;
 const TIMEOUT_DELAY_MS = CALL_TIMEOUT_MS + 1500;
 
 /** One operation of the mix: its request, the key its calls are logged under, and the truth. */
@@ -95,7 +99,7 @@ export async function startMixProviders(
   const ra = mix.retryAfterSeconds;
 
   // Yandex Cloud. Real operations finish on their own; the emulator's do so only with the known
-  // issue switched on (a Revoke whose reply is lost, or comes after the client's 1 s deadline, then
+  // issue switched on (a Revoke whose reply is lost, or comes after the client's deadline, then
   // leaves a finished operation behind and its retry finds the token gone). Otherwise they finish
   // at their first poll, and an orphaned one never does.
   const yandexIds = range(perProvider).map((i) => `${name}-rt-${i}`);

@@ -64,12 +64,11 @@ function retriedPermanents(p: MixProviders, mix: FaultMix): string[] {
     .map((t) => `${t.key}: ${p.handledCalls(t.key)} handled calls`);
 }
 
-/** `lost-reply, ok` : what answered each call of a key, in order. */
-function faultSequence(mix: FaultMix, key: string): string {
-  return mix.log
-    .filter((d) => d.key === key)
-    .map((d) => d.kind ?? 'ok')
-    .join(', ');
+/** `lost-reply, ok` : what answered each call of a key, in order; with `times`, ms since the first. */
+function faultSequence(mix: FaultMix, key: string, times = false): string {
+  const calls = mix.log.filter((d) => d.key === key);
+  const first = calls[0]?.at ?? 0;
+  return calls.map((d) => `${d.kind ?? 'ok'}${times ? ` @${d.at - first}` : ''}`).join(', ');
 }
 
 const byProvider = (targets: readonly MixTarget[]) =>
@@ -178,7 +177,10 @@ export async function faultMixScenario(t: ChaosTemporal, o: FaultMixOptions): Pr
         `operations = retries checked after a Retry-After answer; wrong = retries sooner than advertised (baseline: ${baseRetryAfter.violations.length} of ${baseRetryAfter.checked})`,
         ...retryAfter.violations
           .slice(0, 10)
-          .map((v) => `too soon: ${v.key} after ${v.gapMs} ms, asked ${v.retryAfterMs} ms`),
+          .map(
+            (v) =>
+              `too soon: ${v.key} after ${v.gapMs} ms, asked ${v.retryAfterMs} ms (calls: ${faultSequence(mix, v.key, true)})`,
+          ),
       ],
       seconds: 0,
     },
