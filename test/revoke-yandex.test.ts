@@ -189,15 +189,49 @@ void describe('revokeTokens at yandex-cloud: provider operations', () => {
       message: 'try later',
       afterHeaders: true,
     });
-    s.emulator.injectFault({ method: 'Revoke', code: Code.NOT_FOUND, message: 'gone', afterHeaders: true });
+    s.emulator.injectFault({
+      method: 'Revoke',
+      code: Code.PERMISSION_DENIED,
+      message: 'denied',
+      afterHeaders: true,
+    });
     const started = await s.client.revoke(
       { provider: 'yandex-cloud', refreshTokenId: 'rt-a1' },
       { timing: fastTiming },
     );
     const op = await s.client.wait(started.id, { timeout: 30_000 });
-    // UNAVAILABLE was retried; NOT_FOUND was final.
-    assert.equal(op.error?.code, Code.NOT_FOUND);
-    assert.match(op.error?.message ?? '', /gone/);
+    // UNAVAILABLE was retried; PERMISSION_DENIED was final.
+    assert.equal(op.error?.code, Code.PERMISSION_DENIED);
+    assert.match(op.error?.message ?? '', /denied/);
     assert.equal(s.emulator.callsOf('Revoke').length, 2);
+  });
+
+  void it('a Revoke whose reply was lost ends done when the retry finds the token gone; NOT_FOUND on the first call stays an error', async () => {
+    const s = await setup();
+    // The emulator revokes rt-a1, then fails the reply: the first attempt never learns it worked.
+    s.emulator.injectFault({
+      method: 'Revoke',
+      code: Code.UNAVAILABLE,
+      message: 'reset',
+      afterHandling: true,
+    });
+    const lost = await s.client.revoke(
+      { provider: 'yandex-cloud', refreshTokenId: 'rt-a1' },
+      { timing: fastTiming },
+    );
+    const done = await s.client.wait(lost.id, { timeout: 30_000 });
+    assert.equal(done.error, undefined, JSON.stringify(done.error));
+    assert.equal(done.response?.notFoundOnRetry, true);
+    assert.equal(done.response?.revokedCount, 0);
+    assert.equal(s.emulator.callsOf('Revoke').length, 2);
+    assert.ok(!active(s).includes('rt-a1'));
+
+    const unknown = await s.client.revoke(
+      { provider: 'yandex-cloud', refreshTokenId: 'rt-never-existed' },
+      { timing: fastTiming },
+    );
+    const failed = await s.client.wait(unknown.id, { timeout: 30_000 });
+    assert.equal(failed.error?.code, Code.NOT_FOUND);
+    assert.equal(s.emulator.callsOf('Revoke').length, 3);
   });
 });

@@ -57,6 +57,21 @@ const TARGET_ATTEMPTS = 3;
 const targetFingerprint = (r: RevocationRequest) => `${fingerprint(JSON.stringify(r))} ${describeTarget(r)}`;
 
 /**
+ * How a report names a target that failed validation. Any JSON value can arrive here, including
+ * one nested too deep to serialize again (JSON.stringify throws RangeError); such a target is
+ * named by its position instead, so the page still ends.
+ */
+function invalidLineFingerprint(request: unknown, position: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(request);
+  } catch {
+    text = undefined;
+  }
+  return fingerprint(text ?? `unserializable target at ${String(position)}`);
+}
+
+/**
  * A listing that fails is classified like any provider call: a permanent code (PERMISSION_DENIED on
  * the subject, a bad filter) fails the job at once instead of retrying the page forever.
  */
@@ -161,7 +176,7 @@ export function createBulkActivities(registry: ConnectionRegistry, calls: Provid
           request = parseRevocationRequest(entry.request);
         } catch (err) {
           if (!(err instanceof InvalidArgumentError)) throw err;
-          const fp = fingerprint(JSON.stringify(entry.request) ?? 'undefined');
+          const fp = invalidLineFingerprint(entry.request, entry.position);
           const error = { code: Code.INVALID_ARGUMENT, message: err.message, details: [] };
           return record(index, 'failed', fp, { position: entry.position, fingerprint: fp, error });
         }

@@ -4,8 +4,10 @@ import type {
   YandexRefreshTokenInfo,
   YandexRevokeTarget,
 } from './adapter';
+import { activityInfo } from '@temporalio/activity';
+import { Code } from '../../api';
 import { requireAdapter, type ConnectionRegistry } from '../connection-registry';
-import { yandexFailure } from './errors';
+import { classifyYandexError, yandexFailure } from './errors';
 
 export interface YandexRevokeInput {
   connection: string;
@@ -44,7 +46,15 @@ export function createYandexCloudActivities(registry: ConnectionRegistry) {
     /** RefreshTokenService.Revoke; returns the provider operation, usually not done yet. */
     async yandexRevokeRefreshTokens(input: YandexRevokeInput): Promise<YandexOperationSnapshot> {
       const secret = 'refreshToken' in input.target ? input.target.refreshToken : undefined;
-      return call(input.connection, 'RefreshTokenService.Revoke', [secret], (a) => a.revoke(input.target));
+      const oneToken = 'refreshTokenId' in input.target || secret !== undefined;
+      return call(input.connection, 'RefreshTokenService.Revoke', [secret], async (a) => {
+        try {
+          return await a.revoke(input.target);
+        } catch (err) {
+          if (oneToken && notFoundOnRetry(err)) return { id: '', done: true, notFoundOnRetry: true };
+          throw err;
+        }
+      });
     },
     /** OperationService.Get, one poll. */
     async yandexGetOperation(input: YandexOperationInput): Promise<YandexOperationSnapshot> {
@@ -64,4 +74,15 @@ export function createYandexCloudActivities(registry: ConnectionRegistry) {
       return call(connection, 'RefreshTokenService.List', [], (a) => a.list(query));
     },
   };
+}
+
+/**
+ * A Revoke of one token that finds no such token on a retry. Yandex revokes for good, so when an
+ * earlier attempt failed after it may have reached Yandex (a lost reply, a deadline passed while
+ * the call was in flight), the token is gone because that attempt revoked it. Ending NOT_FOUND
+ * would report a revocation that happened as a failure; the state the caller asked for (no such
+ * live token) holds. On the first attempt NOT_FOUND stays an error: most likely a wrong id.
+ */
+function notFoundOnRetry(err: unknown): boolean {
+  return activityInfo().attempt > 1 && classifyYandexError(err).code === Code.NOT_FOUND;
 }

@@ -38,6 +38,11 @@ export interface YandexOperationSnapshot {
   subjectId?: string;
   refreshTokenIds?: string[];
   error?: Status;
+  /**
+   * Set instead of calling the provider's result: a Revoke of one token (by id or by value) found
+   * no such token on a retry, so an earlier attempt's lost reply most likely revoked it.
+   */
+  notFoundOnRetry?: true;
 }
 
 export interface YandexRefreshTokenInfo {

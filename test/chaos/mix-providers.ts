@@ -86,9 +86,16 @@ export async function startMixProviders(
 ): Promise<MixProviders> {
   const handled = new Map<string, number>();
   const permanentKeys = new Set<string>();
+  // A Yandex NOT_FOUND after a retryable failure means "gone" (an earlier attempt may have revoked
+  // it; see activities/yandex-cloud/activities.ts), so a missing id is permanent only on a first call.
+  const firstCallKeys = new Set<string>();
   const decide = (key: string, kinds: readonly FaultKind[], advertisesRetryAfter = true) => {
     // A permanent error's answer must reach the client, so it can be checked that it is not retried.
-    const allowed = permanentKeys.has(key) ? kinds.filter((k) => k !== 'lost-reply') : kinds;
+    const allowed = firstCallKeys.has(key)
+      ? []
+      : permanentKeys.has(key)
+        ? kinds.filter((k) => k !== 'lost-reply')
+        : kinds;
     const kind = mix.decide(key, allowed, advertisesRetryAfter);
     // A lost reply is handled too: the call took effect.
     if (!kind || kind === 'lost-reply') handled.set(key, (handled.get(key) ?? 0) + 1);
@@ -125,6 +132,7 @@ export async function startMixProviders(
     });
   for (const i of range(permanent)) {
     const id = `${name}-missing-${i}`;
+    firstCallKeys.add(`yandex ${id}`);
     targets.push({
       provider: 'yandex-cloud',
       request: { provider: 'yandex-cloud', connection: 'default', refreshTokenId: id },

@@ -105,7 +105,7 @@ export async function runSuite(
         operationsPerProvider: sizes.mixOperationsPerProvider,
         permanentPerProvider: sizes.mixPermanentPerProvider,
         rate: sizes.faultRate,
-        yandexRevokeLostReply: process.env.CHAOS_YANDEX_LOST_REPLY === '1',
+        yandexRevokeLostReply: process.env.CHAOS_YANDEX_LOST_REPLY !== '0',
         random,
         timeoutMs: 10 * 60_000,
       }))

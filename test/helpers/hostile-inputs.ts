@@ -964,10 +964,9 @@ export function hostileNdjsonLines(seed: number, count: number): string[] {
     '{"provider":"oauth2","token":"abc\\r\\nX-Injected: 1"}',
     '{"provider":"yandex-cloud","refreshTokenId":"\\ud800"}',
     '\ufeff{"provider":"oauth2","token":"bom-first-line-is-fine-but-this-one-has-an-extra":1}',
-    // Deep, yet within what the page activity can re-serialise: 10,000 levels overflow its
-    // JSON.stringify of an invalid line and fail the page for good (reported, not fixed here).
-    `${'['.repeat(1_000)}${']'.repeat(1_000)}`,
-    `${'{"a":'.repeat(1_000)}1${'}'.repeat(1_000)}`,
+    // Deeper than JSON.stringify can re-serialise (RangeError): the page names it by position.
+    `${'['.repeat(10_000)}${']'.repeat(10_000)}`,
+    `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`,
   ];
   const generated = fc
     .sample(invalidRequest, { seed, numRuns: Math.max(0, count - fixed.length) })

@@ -36,6 +36,16 @@ export async function revokeAtYandexCloud(
     { summary: summary('RefreshTokenService.Revoke') },
     [{ connection: r.connection, target: yandexRevokeTarget(r) }],
   );
+  if (op.notFoundOnRetry) {
+    return {
+      provider: 'yandex-cloud',
+      connection: r.connection,
+      revokedCount: 0,
+      refreshTokenIds: [],
+      notFoundOnRetry: true,
+      note: 'the token was gone on a retry: an earlier attempt revoked it and its reply was lost',
+    };
+  }
   mirror(op);
 
   let interval = timing.pollInitialMs;
