@@ -4,7 +4,7 @@ import { afterEach, describe, it } from 'node:test';
 import { Code, type RevokeTokensOperation } from '../api';
 import { runCli } from '../client/cli';
 import { createTestStack, type TestStack } from './helpers/stack';
-import { runCliCaptured } from './helpers/cli';
+import { runCliCaptured, stackCliEnv } from './helpers/cli';
 
 // eslint-disable-next-line no-control-regex
 const ansi = /\x1b\[/;
@@ -28,14 +28,7 @@ async function setup(options: Parameters<typeof createTestStack>[0]): Promise<Te
 }
 
 function cliEnv(s: TestStack): NodeJS.ProcessEnv {
-  const key = s.keyring.keys.get('test');
-  assert.ok(key);
-  return {
-    TEMPORAL_ADDRESS: s.address,
-    REVOCATION_TASK_QUEUE: s.taskQueue,
-    REVOCATION_CODEC_KEY: key.toString('base64'),
-    REVOCATION_CODEC_KEY_ID: 'test',
-  };
+  return stackCliEnv(s);
 }
 
 /** A revocation the emulator answers only after `polls` OperationService.Get calls, polled every 200 ms. */

@@ -6,7 +6,7 @@ import { afterEach, describe, it } from 'node:test';
 import { Code, type RevokeTokensOperation } from '../api';
 import type { OperationSummary } from '../client/revocation-client';
 import { createTestStack, type TestStack } from './helpers/stack';
-import { runCliCaptured } from './helpers/cli';
+import { runCliCaptured, stackCliEnv } from './helpers/cli';
 
 const root = join(__dirname, '..');
 const secret = 'secret-token-a2-xxxxxxxx';
@@ -36,14 +36,7 @@ async function setup(
 }
 
 function cliEnv(s: TestStack): NodeJS.ProcessEnv {
-  const key = s.keyring.keys.get('test');
-  assert.ok(key);
-  return {
-    TEMPORAL_ADDRESS: s.address,
-    REVOCATION_TASK_QUEUE: s.taskQueue,
-    REVOCATION_CODEC_KEY: key.toString('base64'),
-    REVOCATION_CODEC_KEY_ID: 'test',
-  };
+  return stackCliEnv(s);
 }
 
 /** Env with a valid key but no Temporal: whatever passes validation fails with exit 3, not 2. */

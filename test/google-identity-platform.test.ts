@@ -32,7 +32,7 @@ import {
 import { connectionsConfig } from '../worker/connections';
 import { fastTiming, fetchHistory, historyBytes, recordHistory } from './helpers/history';
 import { createTestStack, workerLogs, type TestStack } from './helpers/stack';
-import { runCliCaptured } from './helpers/cli';
+import { runCliCaptured, stackCliEnv } from './helpers/cli';
 
 const apiKey = 'AIzaSyTEST-gip-0123456789-abcdefghijklm';
 const wrongKey = 'AIzaSyWRONG-gip-0123456789-zyxwvutsrqp';
@@ -740,16 +740,7 @@ void describe('google-identity-platform: secrets', () => {
 });
 
 void describe('revoke google-identity-platform (CLI)', () => {
-  function cliEnv(stack: TestStack): NodeJS.ProcessEnv {
-    const key = stack.keyring.keys.get('test');
-    assert.ok(key);
-    return {
-      TEMPORAL_ADDRESS: stack.address,
-      REVOCATION_TASK_QUEUE: stack.taskQueue,
-      REVOCATION_CODEC_KEY: key.toString('base64'),
-      REVOCATION_CODEC_KEY_ID: 'test',
-    };
-  }
+  const cliEnv = (stack: TestStack) => stackCliEnv(stack);
 
   const run = runCliCaptured;
 

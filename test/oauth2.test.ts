@@ -14,7 +14,7 @@ import { startDemo } from '../emulators/oauth2/demo';
 import { connectionsConfig } from '../worker/connections';
 import { fastTiming, fetchHistory, historyBytes, recordHistory } from './helpers/history';
 import { createTestStack, workerLogs, type TestStack } from './helpers/stack';
-import { runCliCaptured } from './helpers/cli';
+import { runCliCaptured, stackCliEnv } from './helpers/cli';
 
 const pem = (k: KeyObject, type: 'spki' | 'pkcs8') => k.export({ type, format: 'pem' }) as string;
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -549,15 +549,7 @@ interface Run {
 const cliOutput: string[] = [];
 
 function cliEnv(extra: NodeJS.ProcessEnv = {}, s: TestStack = stack): NodeJS.ProcessEnv {
-  const key = s.keyring.keys.get('test');
-  assert.ok(key);
-  return {
-    TEMPORAL_ADDRESS: s.address,
-    REVOCATION_TASK_QUEUE: s.taskQueue,
-    REVOCATION_CODEC_KEY: key.toString('base64'),
-    REVOCATION_CODEC_KEY_ID: 'test',
-    ...extra,
-  };
+  return stackCliEnv(s, extra);
 }
 
 async function cli(args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<Run> {

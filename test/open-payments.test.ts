@@ -19,7 +19,7 @@ import {
 } from '../emulators/open-payments';
 import { fastTiming, fetchHistory, historyBytes, recordHistory } from './helpers/history';
 import { createTestStack, workerLogs, type TestStack } from './helpers/stack';
-import { runCliCaptured } from './helpers/cli';
+import { runCliCaptured, stackCliEnv } from './helpers/cli';
 
 // ---------------------------------------------------------------------------------------------
 // Shared fixtures: one emulator, one client (alice, key id k1), one stack with several connections.
@@ -630,15 +630,7 @@ void describe('revokeTokens at open-payments', () => {
 // ---------------------------------------------------------------------------------------------
 
 function cliEnv(s: TestStack, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const k = s.keyring.keys.get('test');
-  assert.ok(k);
-  return {
-    TEMPORAL_ADDRESS: s.address,
-    REVOCATION_TASK_QUEUE: s.taskQueue,
-    REVOCATION_CODEC_KEY: k.toString('base64'),
-    REVOCATION_CODEC_KEY_ID: 'test',
-    ...extra,
-  };
+  return stackCliEnv(s, extra);
 }
 
 async function cli(args: string[], env: NodeJS.ProcessEnv, stdin = '') {

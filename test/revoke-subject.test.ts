@@ -39,6 +39,7 @@ import {
 } from './fixtures/revoke-subject-stack';
 import { fastTiming, fetchHistory, historyBytes, recordHistory } from './helpers/history';
 import { workerLogs } from './helpers/stack';
+import { stackCliEnv } from './helpers/cli';
 import { AesGcmPayloadCodec } from '../worker/payload-codec';
 
 let stack: RevokeSubjectStack;
@@ -480,17 +481,7 @@ void describe('revokeSubject: cancellation', () => {
 });
 
 void describe('revoke subject (CLI)', () => {
-  function cliEnv(): NodeJS.ProcessEnv {
-    const key = stack.keyring.keys.get('test');
-    assert.ok(key);
-    return {
-      TEMPORAL_ADDRESS: stack.address,
-      REVOCATION_TASK_QUEUE: stack.taskQueue,
-      REVOCATION_CODEC_KEY: key.toString('base64'),
-      REVOCATION_CODEC_KEY_ID: 'test',
-      USER: 'cli-tester',
-    };
-  }
+  const cliEnv = () => stackCliEnv(stack, { USER: 'cli-tester' });
 
   /** The command registered on a program of our own, run like `runCli` runs the real one. */
   async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -28,6 +28,7 @@ import {
 import type { BulkOperation } from '../workflows/bulk-revocation';
 import { fetchHistory, recordHistory } from './helpers/history';
 import { createTestStack, type TestStack } from './helpers/stack';
+import { stackCliEnv } from './helpers/cli';
 
 const run = randomUUID().slice(0, 8);
 // The emulator lists only the caller's own subject; jobs tell their tokens apart by client id.
@@ -435,15 +436,7 @@ async function cli(args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<
 }
 
 function cliEnv(s: TestStack): NodeJS.ProcessEnv {
-  const key = s.keyring.keys.get('test');
-  assert.ok(key);
-  return {
-    TEMPORAL_ADDRESS: s.address,
-    REVOCATION_TASK_QUEUE: s.taskQueue,
-    REVOCATION_CODEC_KEY: key.toString('base64'),
-    REVOCATION_CODEC_KEY_ID: 'test',
-    USER: 'schedule-tester',
-  };
+  return stackCliEnv(s, { USER: 'schedule-tester' });
 }
 
 const unreachableEnv: NodeJS.ProcessEnv = {
