@@ -234,6 +234,8 @@ export async function bulkRevocation(
   });
   let cancelled = false;
   let aborted: Status | undefined;
+  // The rate schedule runs on from page to page (within a run), so page boundaries cost no calls.
+  let lastCallAt: number | undefined;
   let exhausted = carried !== undefined && carried.cursor === undefined && carried.pages > 0;
   while (!exhausted) {
     try {
@@ -259,6 +261,7 @@ export async function bulkRevocation(
             ...(carry.ratePerSecond !== undefined ? { ratePerSecond: carry.ratePerSecond } : {}),
             failuresWanted: Math.max(0, job.maxReportedFailures - carry.failures.length),
             samplesWanted: job.dryRun ? Math.max(0, 100 - carry.wouldRevoke.length) : 0,
+            ...(lastCallAt !== undefined ? { previousCallAt: lastCallAt } : {}),
           },
         ]),
       );
@@ -273,6 +276,7 @@ export async function bulkRevocation(
     carry.wouldRevoke.push(...page.wouldRevoke);
     if (page.total !== undefined) carry.total = page.total;
     carry.pages++;
+    lastCallAt = page.lastCallAt;
     currentRate = page.elapsedMs > 0 ? (page.counts.processed * 1000) / page.elapsedMs : undefined;
     if (page.nextCursor === undefined) {
       delete carry.cursor;

@@ -28,6 +28,8 @@ export interface BulkPageInput {
   failuresWanted: number;
   /** Dry run: how many more fingerprints the report wants. */
   samplesWanted: number;
+  /** The previous page's `lastCallAt`: this page's rate schedule continues from it. */
+  previousCallAt?: number;
 }
 
 export interface BulkPageResult {
@@ -38,6 +40,8 @@ export interface BulkPageResult {
   nextCursor?: string;
   total?: number;
   elapsedMs: number;
+  /** When the page's last rate-limited call started (epoch ms); absent without a rate. */
+  lastCallAt?: number;
 }
 
 /** What a page has done so far, kept in heartbeats so a retried page skips finished targets. */
@@ -139,7 +143,7 @@ export function createBulkActivities(registry: ConnectionRegistry, calls: Provid
         wouldRevoke: [],
       };
       const finished = new Set(cp.finished);
-      const limiter = new RateLimiter(input.ratePerSecond);
+      const limiter = new RateLimiter(input.ratePerSecond, input.previousCallAt);
       const beat = () => ctx.heartbeat({ ...cp, finished: [...finished] } satisfies Checkpoint);
       // The SDK forwards at most one heartbeat per 0.8 x heartbeatTimeout anyway; encoding one per
       // target (copy, JSON, AES-GCM, native call) cost a quarter of the page's CPU for nothing.
@@ -215,6 +219,7 @@ export function createBulkActivities(registry: ConnectionRegistry, calls: Provid
         ...(nextCursor !== undefined ? { nextCursor } : {}),
         ...(page.total !== undefined ? { total: page.total } : {}),
         elapsedMs: Date.now() - started,
+        ...(limiter.lastCallAt !== undefined ? { lastCallAt: limiter.lastCallAt } : {}),
       };
     },
   };

@@ -15,11 +15,26 @@ export class RateLimiter {
   private firstSettled: Promise<void>;
   private settleFirst: () => void = () => undefined;
 
-  constructor(private readonly ratePerSecond: number | undefined) {
-    // The previous page's last call may have been an instant ago, on another worker, and its
-    // schedule is unknown here: starting two intervals late keeps any window across the page
-    // boundary within the rate (one interval late allowed rate + 1).
-    this.next = performance.now() + (ratePerSecond ? 2000 / ratePerSecond : 0);
+  /** Wall-clock time (epoch ms) of the latest grant, for the next page's limiter. */
+  lastCallAt: number | undefined;
+
+  /**
+   * @param previousCallAt when the previous page's last call started (epoch ms, from its result):
+   * this page's schedule continues one interval after it. Without it the schedule starts two
+   * intervals late, since the previous page may have called an instant ago on another worker.
+   */
+  constructor(
+    private readonly ratePerSecond: number | undefined,
+    previousCallAt?: number,
+  ) {
+    const interval = ratePerSecond ? 1000 / ratePerSecond : 0;
+    const now = performance.now();
+    // Starting two intervals late keeps any window across the page boundary within the rate; each
+    // boundary then cost about a tenth of a second of calls, a visible dip in that second.
+    this.next =
+      previousCallAt === undefined
+        ? now + 2 * interval
+        : Math.max(now, now - (Date.now() - previousCallAt) + interval);
     this.firstSettled = new Promise((resolve) => (this.settleFirst = resolve));
   }
 
@@ -64,6 +79,7 @@ export class RateLimiter {
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const now = performance.now();
       this.last = now;
+      this.lastCallAt = Date.now();
       if (this.recent.length < perWindow) this.recent.push(now);
       else {
         this.recent[this.oldest] = now;
