@@ -63,7 +63,7 @@ export class RateLimiter {
    * Grants one call and returns its number (1 for the first). Grants are serialized and follow the
    * schedule, so a timer that fires late is made up by the next waits instead of slowing every
    * later call (spacing each grant from the previous actual grant lost 5-10 % of the rate to timer
-   * lag on a busy machine). Calls a stall held back are made up at up to 1.25 times the rate, only as
+   * lag on a busy machine). Calls a stall held back are made up at up to 1.1 times the rate, only as
    * far as the one-second window allows, and a backlog older than one second is dropped.
    */
   private take(): Promise<number> {
@@ -73,8 +73,8 @@ export class RateLimiter {
     const granted = this.queue.then(async () => {
       if (this.grants > 0) await this.firstSettled;
       const windowFree = this.recent.length < perWindow ? 0 : (this.recent[this.oldest] as number) + 1000;
-      // Catching up runs at no more than 1.25 times the rate: bunched grants arrive bunched.
-      const spaced = this.last + interval * 0.8;
+      // Catching up runs at no more than 1.1 times the rate: bunched grants arrive bunched.
+      const spaced = this.last + interval / 1.1;
       const wait = Math.max(this.next, windowFree, spaced) - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const now = performance.now();
