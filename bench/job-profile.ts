@@ -5,7 +5,7 @@ const E = temporal.api.enums.v1.EventType;
 
 type Timestamp = temporal.api.history.v1.IHistoryEvent['eventTime'];
 
-function ms(ts: Timestamp): number {
+export function ms(ts: Timestamp): number {
   if (!ts) return 0;
   const seconds = ts.seconds;
   const s = typeof seconds === 'number' ? seconds : (seconds?.toNumber() ?? 0);

@@ -3,6 +3,7 @@ import { removeScratch, scratchDir, seededEmulator } from './fixtures';
 import { startFloorWorker } from './floor-worker';
 import { envInt, ratio, round, type BenchContext, type Benchmark, type BenchResult } from './harness';
 import { mean, percentile } from './stats';
+import { tailProfile, type LatencyPhases } from './latency-profile';
 import type { BenchTemporal } from './temporal';
 
 const GOAL = 1.2;
@@ -12,15 +13,24 @@ interface Params {
   warmup: number;
 }
 
+interface Run {
+  id: string;
+  ms: number;
+}
+
 /** Client start → result, milliseconds. */
-async function timed(start: () => Promise<{ result(): Promise<unknown> }>): Promise<number> {
+async function timed(start: () => Promise<{ workflowId: string; result(): Promise<unknown> }>): Promise<Run> {
   const started = performance.now();
   const handle = await start();
   await handle.result();
-  return performance.now() - started;
+  return { id: handle.workflowId, ms: performance.now() - started };
 }
 
-function revokeOnce(t: BenchTemporal, taskQueue: string, refreshTokenId: string): Promise<number> {
+const phaseText = (x: LatencyPhases) =>
+  `client ${x.client}, first task ${x.firstTask}, activity dispatch ${x.activityDispatch}, ` +
+  `activity body ${x.activityBody}, closing ${x.closing} ms; ${x.events} events`;
+
+function revokeOnce(t: BenchTemporal, taskQueue: string, refreshTokenId: string): Promise<Run> {
   return timed(() =>
     t.client.workflow.start('revokeTokens', {
       taskQueue,
@@ -35,7 +45,7 @@ function revokeOnce(t: BenchTemporal, taskQueue: string, refreshTokenId: string)
   );
 }
 
-function floorOnce(t: BenchTemporal, taskQueue: string, n: number): Promise<number> {
+function floorOnce(t: BenchTemporal, taskQueue: string, n: number): Promise<Run> {
   return timed(() =>
     t.client.workflow.start('benchFloor', {
       taskQueue,
@@ -76,20 +86,26 @@ export const singleLatency: Benchmark = {
         await revokeOnce(t, revokeQueue, ids.shift() as string);
         await floorOnce(t, floorQueue, i);
       }
-      const revoke: number[] = [];
-      const floor: number[] = [];
+      const revokeRuns: Run[] = [];
+      const floorRuns: Run[] = [];
       // Interleaved, alternating which goes first, so drift in load hits both alike.
       for (let i = 0; i < p.operations; i++) {
         const id = ids.shift() as string;
         if (i % 2 === 0) {
-          revoke.push(await revokeOnce(t, revokeQueue, id));
-          floor.push(await floorOnce(t, floorQueue, i));
+          revokeRuns.push(await revokeOnce(t, revokeQueue, id));
+          floorRuns.push(await floorOnce(t, floorQueue, i));
         } else {
-          floor.push(await floorOnce(t, floorQueue, i));
-          revoke.push(await revokeOnce(t, revokeQueue, id));
+          floorRuns.push(await floorOnce(t, floorQueue, i));
+          revokeRuns.push(await revokeOnce(t, revokeQueue, id));
         }
         if ((i + 1) % 50 === 0) ctx.log(`${i + 1}/${p.operations} pairs`);
       }
+      const revoke = revokeRuns.map((r) => r.ms);
+      const floor = floorRuns.map((r) => r.ms);
+      // The slowest 2 % of each, read from their histories: where the tail's time goes.
+      const tail = Math.max(1, Math.round(p.operations / 50));
+      const revokeTail = await tailProfile(t.client, revokeRuns, tail);
+      const floorTail = await tailProfile(t.client, floorRuns, tail);
       const active = emu.emulator.activeTokens().length;
       if (active !== 0) throw new Error(`${active} tokens still active at the emulator after the run`);
       const r = summarize(revoke);
@@ -108,6 +124,8 @@ export const singleLatency: Benchmark = {
           `p99 ${r.p99} ms vs floor ${f.p99} ms, ratio ${p99.value.toFixed(2)} (goal ≤ ${GOAL})${missed(p99)}`,
         `  ${p.operations} operations each, interleaved; mean ${r.mean} / ${f.mean} ms, max ${r.max} / ${f.max} ms ` +
           `(revokeTokens against a Yandex emulator answering done in the Revoke reply / floor)`,
+        `  slowest ${tail} revokeTokens: ${phaseText(revokeTail)}`,
+        `  slowest ${tail} floor:        ${phaseText(floorTail)}`,
       ];
       return {
         summary,
@@ -147,6 +165,7 @@ export const singleLatency: Benchmark = {
           floor: summarize(floor),
           revokeMs: revoke.map((x) => round(x, 1)),
           floorMs: floor.map((x) => round(x, 1)),
+          tailProfile: { runs: tail, revokeTokens: revokeTail, floor: floorTail },
         },
       };
     } finally {
