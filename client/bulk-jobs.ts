@@ -27,7 +27,7 @@ import {
 } from '../api';
 import { OperationNotFoundError } from './errors';
 import { bulkJobDetails, bulkJobSummary } from '../api/operation-summary';
-import { checkRequestId, operationId, startOnce } from './idempotent-start';
+import { checkRequestId, operationId, idempotentStartPolicies, startOnce } from './idempotent-start';
 import type { RevocationClient } from './revocation-client';
 
 /** A `bulkRevocation` job as an Operation: counts in `metadata`, the report in `response` once done. */
@@ -177,8 +177,7 @@ export async function startBulkJob(
         workflowId: id,
         // The parsed job: defaults filled in, so the workflow runs what was validated here.
         args: [job satisfies BulkRevocationJobInput],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        ...idempotentStartPolicies,
         memo: { ...memo },
         typedSearchAttributes: attributes,
         staticSummary: bulkJobSummary(summaryInput),

@@ -25,6 +25,15 @@ export function operationId(prefix: string, requestId?: string, scope = ''): str
 }
 
 /**
+ * The start options `startOnce` relies on: a racing start joins the running workflow, and an id a
+ * closed run holds is not started again (its operation is returned instead).
+ */
+export const idempotentStartPolicies = {
+  workflowIdConflictPolicy: 'USE_EXISTING',
+  workflowIdReusePolicy: 'REJECT_DUPLICATE',
+} as const;
+
+/**
  * Starts a workflow at most once per id (AIP-155). With a request id, an operation that already
  * exists is returned as it is; a start that loses a race, or whose id a closed run holds, returns
  * that operation too. Returns undefined when this call started it.
@@ -33,6 +42,7 @@ export async function startOnce<T>(o: {
   id: string;
   requestId?: string;
   get: (id: string) => Promise<T>;
+  /** Must pass `idempotentStartPolicies` in its start options. */
   start: () => Promise<unknown>;
 }): Promise<T | undefined> {
   if (o.requestId) {

@@ -37,7 +37,7 @@ import { temporalTarget } from '../worker/temporal-connection';
 import { ConfigError } from '../worker/errors';
 import { OperationNotFoundError, OperationWaitTimeoutError, TemporalUnreachableError } from './errors';
 import { revokeTokensDetails, revokeTokensSummary } from '../api/operation-summary';
-import { checkRequestId, operationId, startOnce } from './idempotent-start';
+import { checkRequestId, operationId, idempotentStartPolicies, startOnce } from './idempotent-start';
 
 export interface RevokeOptions {
   /** Idempotency key (AIP-155): a repeated call with the same key returns the same operation. */
@@ -192,8 +192,7 @@ export class RevocationClient {
           taskQueue: this.taskQueue,
           workflowId: id,
           args: [input satisfies RevokeTokensWorkflowInput],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          ...idempotentStartPolicies,
           memo: { ...memo },
           typedSearchAttributes: attributes,
           staticSummary: revokeTokensSummary(summaryInput),

@@ -12,7 +12,7 @@ import {
   type RevokeSubjectWorkflowInput,
 } from '../api/revoke-subject-input';
 import { revokeSubjectDetails, revokeSubjectSummary } from '../api/operation-summary';
-import { checkRequestId, operationId, startOnce } from './idempotent-start';
+import { checkRequestId, operationId, idempotentStartPolicies, startOnce } from './idempotent-start';
 import type { RevocationClient } from './revocation-client';
 
 /** The workflow type's name (api/contract.ts WorkflowTypes.revokeSubject, once registered there). */
@@ -107,8 +107,7 @@ export async function revokeSubject(
         workflowId: id,
         // The parsed input: defaults filled in, so the workflow sees what was validated here.
         args: [input satisfies RevokeSubjectWorkflowInput],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        ...idempotentStartPolicies,
         memo: { description, createdBy, subject: input.subject, target } satisfies SubjectMemo,
         typedSearchAttributes: attributes,
         staticSummary: revokeSubjectSummary(summaryInput),
