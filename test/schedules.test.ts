@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { google } from '@temporalio/proto';
 import { Command, CommanderError } from 'commander';
 import { InvalidArgumentError, type BulkRevocationJobInput } from '../api';
 import { CliContext } from '../client/cli/context';
@@ -27,6 +28,7 @@ import {
 } from '../client/schedules';
 import type { BulkOperation } from '../workflows/bulk-revocation';
 import { fetchHistory, recordHistory } from './helpers/history';
+import { cronSlots, nextCronSlots, nextWallTime, slotDifferences } from './helpers/cron-slots';
 import { createTestStack, type TestStack } from './helpers/stack';
 import { stackCliEnv } from './helpers/cli';
 
@@ -74,6 +76,39 @@ const describeWhen = (
     },
     timeoutMs,
   );
+
+const BERLIN = 'Europe/Berlin';
+const BERLIN_CRON = ['0 3 * * *', '*/15 9-17 * * MON-FRI'];
+const DAY = 86_400_000;
+
+/**
+ * The times the server says a schedule's spec matches in [from, to) (ListScheduleMatchingTimes).
+ * The server leaves out a match at exactly its start time, so the window asked for starts a second
+ * early and ends a second early; slots fall on whole minutes.
+ */
+async function matchingTimes(scheduleId: string, from: Date, to: Date): Promise<Date[]> {
+  const ts = (ms: number) =>
+    google.protobuf.Timestamp.fromObject({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });
+  const res = await stack.temporal.workflowService.listScheduleMatchingTimes({
+    namespace: stack.temporal.options.namespace,
+    scheduleId,
+    startTime: ts(from.getTime() - 1000),
+    endTime: ts(to.getTime() - 1000),
+  });
+  return (res.startTime ?? []).map(
+    (t) => new Date(Number(String(t.seconds ?? 0)) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)),
+  );
+}
+
+/** Reference times after `after`: the next weekday 10:00 and 20:00 in Berlin, and the next Sunday 10:00. */
+function berlinReferenceTimes(after: Date): Date[] {
+  const weekday = (d: number) => d >= 1 && d <= 5;
+  return [
+    nextWallTime(after, BERLIN, 10, 0, weekday),
+    nextWallTime(after, BERLIN, 20, 0, weekday),
+    nextWallTime(after, BERLIN, 10, 0, (d) => d === 0),
+  ];
+}
 
 const longJob = (name: string): BulkRevocationJobInput => ({
   name,
@@ -266,36 +301,47 @@ void describe('bulk revocation schedules', () => {
 
   void it('cron round trip in a time zone; update changes timing, job and overlap', async () => {
     const id = sid('cron');
+    const before = new Date();
     const d = await createBulkSchedule(stack.client, {
       scheduleId: id,
       job: { ...quickJob('nightly'), dryRun: true },
-      spec: { cron: ['0 3 * * *', '*/15 9-17 * * MON-FRI'], timezone: 'Europe/Berlin' },
+      spec: { cron: BERLIN_CRON, timezone: BERLIN },
       paused: true,
       note: 'created paused',
     });
-    assert.deepEqual(d.spec, {
-      cron: ['0 3 * * *', '*/15 9-17 * * MON-FRI'],
-      every: [],
-      timezone: 'Europe/Berlin',
-    });
+    const described = new Date();
+    assert.deepEqual(d.spec, { cron: BERLIN_CRON, every: [], timezone: BERLIN });
     assert.equal(d.paused, true);
     assert.equal(d.note, 'created paused');
+    // The next action times are the spec's next slots in Berlin, whatever the time of day: the
+    // first is the first slot after some instant between create and describe, the rest follow it.
     assert.ok(d.nextActionTimes.length > 0);
-    const hourInBerlin = (t: Date) =>
-      Number(
-        new Intl.DateTimeFormat('en-GB', {
-          timeZone: 'Europe/Berlin',
-          hour: 'numeric',
-          hourCycle: 'h23',
-        }).format(t),
-      );
+    const [first] = d.nextActionTimes;
+    const earliest = nextCronSlots(BERLIN_CRON, BERLIN, before, 1)[0];
+    const latest = nextCronSlots(BERLIN_CRON, BERLIN, described, 1)[0];
     assert.ok(
-      d.nextActionTimes.every(
-        (t) => hourInBerlin(t) === 3 || (hourInBerlin(t) >= 9 && hourInBerlin(t) <= 17),
-      ),
-      d.nextActionTimes.map((t) => t.toISOString()).join(', '),
+      first && earliest && latest && first >= earliest && first <= latest,
+      `first next action ${first?.toISOString()}, expected between ${earliest?.toISOString()} and ${latest?.toISOString()}`,
     );
-    assert.ok(d.nextActionTimes.some((t) => hourInBerlin(t) === 3 && t.getUTCMinutes() === 0));
+    assert.deepEqual(
+      slotDifferences(
+        d.nextActionTimes,
+        nextCronSlots(BERLIN_CRON, BERLIN, first, d.nextActionTimes.length),
+        BERLIN,
+      ),
+      [],
+    );
+
+    // Both lines read in Berlin: the server's matching times over a day from each reference time
+    // (a weekday morning, a weekday evening, a Sunday) are exactly the spec's slots.
+    for (const ref of berlinReferenceTimes(described)) {
+      const to = new Date(ref.getTime() + DAY);
+      assert.deepEqual(
+        slotDifferences(await matchingTimes(id, ref, to), cronSlots(BERLIN_CRON, BERLIN, ref, to), BERLIN),
+        [],
+        `from ${ref.toISOString()}`,
+      );
+    }
 
     const u1 = await updateBulkSchedule(stack.client, id, {
       spec: { every: '30m', offset: '5m' },
@@ -320,6 +366,33 @@ void describe('bulk revocation schedules', () => {
       (await listBulkSchedules(stack.client)).find((s) => s.scheduleId === id && s.jobName === 'nightly-v2'),
     );
     assert.equal(listed.paused, true);
+  });
+
+  void it('control: the same cron read as UTC fails the Berlin check at every reference time', async () => {
+    // What the cron test would see if the server ignored the time zone: its check must fail.
+    const id = sid('cron-utc');
+    const d = await createBulkSchedule(stack.client, {
+      scheduleId: id,
+      job: { ...quickJob('nightly-utc'), dryRun: true },
+      spec: { cron: BERLIN_CRON, timezone: 'UTC' },
+      paused: true,
+    });
+    assert.equal(d.spec.timezone, 'UTC');
+    for (const ref of berlinReferenceTimes(new Date())) {
+      const to = new Date(ref.getTime() + DAY);
+      const utc = await matchingTimes(id, ref, to);
+      assert.deepEqual(
+        slotDifferences(utc, cronSlots(BERLIN_CRON, 'UTC', ref, to), 'UTC'),
+        [],
+        'read as UTC',
+      );
+      const diff = slotDifferences(utc, cronSlots(BERLIN_CRON, BERLIN, ref, to), BERLIN);
+      assert.ok(diff.length > 0, `from ${ref.toISOString()} the UTC reading passed the Berlin check`);
+      assert.ok(
+        diff.some((line) => / 03:00 Europe\/Berlin\)$/.test(line)),
+        `the 03:00 Berlin slot is missing from the UTC reading: ${diff.join('; ')}`,
+      );
+    }
   });
 
   void it('invalid input names the field, before anything is sent; taken and unknown ids are reported', async () => {
