@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDevServer } from './dev-server';
 import { findTemporalCli } from './temporal-cli';
@@ -14,9 +14,37 @@ function testFiles(dir: string): string[] {
 }
 
 /**
+ * The work tree's changes as `git status` lists them (tracked and untracked, not ignored), or
+ * undefined outside a git checkout.
+ */
+function treeChanges(): Set<string> | undefined {
+  const root = join(__dirname, '..');
+  const res = spawnSync('git', ['status', '--porcelain=v1', '-z', '--untracked-files=all'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (res.status !== 0) return undefined;
+  // "XY path" entries; a file already changed before the run counts again when its mtime moves.
+  const stamp = (path: string) => {
+    try {
+      return String(statSync(join(root, path)).mtimeMs);
+    } catch {
+      return 'gone';
+    }
+  };
+  return new Set(
+    res.stdout
+      .split('\0')
+      .filter((e) => /^.. /.test(e))
+      .map((e) => `${e} (${stamp(e.slice(3))})`),
+  );
+}
+
+/**
  * `npm test`: provisions the Temporal CLI if needed, starts one dev server for the whole run, and
  * runs every test file against it (one file at a time: two cores, and some tests kill processes).
- * Arguments narrow the run to the given files.
+ * Arguments narrow the run to the given files. A run that changes the work tree (a test writing
+ * into the checkout instead of a scratch directory) fails and names the files.
  */
 async function main(): Promise<number> {
   const started = Date.now();
@@ -32,6 +60,9 @@ async function main(): Promise<number> {
   });
   process.stdout.write(`Temporal dev server for tests at ${server.address}\n`);
   const files = process.argv.length > 2 ? process.argv.slice(2) : testFiles('test').sort();
+  // Recording histories and refreshing screenshots write into the tree on purpose.
+  const allowed = process.env.TEST_ALLOW_TREE_CHANGES || process.env.RECORD_HISTORIES;
+  const treeBefore = allowed ? undefined : treeChanges();
   try {
     const child = spawn(
       process.execPath,
@@ -46,9 +77,17 @@ async function main(): Promise<number> {
       ],
       { stdio: 'inherit', env: { ...process.env, TEMPORAL_TEST_ADDRESS: server.address } },
     );
-    const code = await new Promise<number>((resolve) =>
+    let code = await new Promise<number>((resolve) =>
       child.once('exit', (c, s) => resolve(c ?? (s ? 1 : 0))),
     );
+    const treeAfter = treeBefore && treeChanges();
+    const written = treeAfter ? [...treeAfter].filter((line) => !treeBefore.has(line)) : [];
+    if (written.length > 0) {
+      process.stdout.write(
+        `the tests changed the work tree (write to a scratch directory instead):\n${written.map((l) => `  ${l}`).join('\n')}\n`,
+      );
+      code = code || 1;
+    }
     process.stdout.write(
       `tests finished in ${Math.round((Date.now() - started) / 1000)} s with exit code ${code}\n`,
     );

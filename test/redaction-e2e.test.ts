@@ -3,7 +3,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   closeSync,
   existsSync,
-  mkdirSync,
   mkdtempSync,
   rmSync,
   openSync,
@@ -38,6 +37,7 @@ import {
   startOpenPaymentsEmulator,
   type OpenPaymentsEmulator,
 } from '../emulators/open-payments';
+import { screenshotDir } from './helpers/browser';
 import { startYandexEmulator, type YandexEmulator } from '../emulators/yandex-cloud';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import { freePort } from '../scripts/free-port';
@@ -283,9 +283,8 @@ void describe('redaction end to end: no secret at rest, in logs or in the Web UI
       await page.getByText(r.byIdOperation.refreshTokenId).first().waitFor({ timeout: 60_000 });
       const text = await page.locator('body').innerText();
       assert.match(text, /yandex-cloud/);
-      mkdirSync(join(__dirname, '..', 'docs', 'images'), { recursive: true });
       await page.screenshot({
-        path: join(__dirname, '..', 'docs', 'images', 'web-ui-decoded.png'),
+        path: join(screenshotDir(), 'web-ui-decoded.png'),
         fullPage: false,
       });
       // A request with a token: decoded, the token is there (so the codec-off scan looked at real ciphertext).

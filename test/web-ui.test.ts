@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { findTemporalCli } from '../scripts/temporal-cli';
 import { createCodecServer } from '../worker/codec-server';
 import {
   browserUnavailable,
+  screenshotDir,
   launchChromium,
   listRow,
   openUserMetadata,
@@ -30,11 +30,10 @@ import { testDynamicConfig } from './helpers/temporal';
 /**
  * The Web UI as the control room: a successful revocation, a failing one and a bulk job, each found
  * in the workflow list by a search-attribute query, each showing its status, static summary, details
- * and current details. Screenshots go to docs/images/ for the README.
+ * and current details. Screenshots go to a scratch directory (`npm run screenshots`: docs/images/).
  */
 
 const NS = 'default';
-const IMAGES = join(__dirname, '..', 'docs', 'images');
 const SECRET = 'web-ui-secret-refresh-token-value-0123456789';
 const BULK_TARGETS = 30;
 const BULK_PAGE = 5;
@@ -107,7 +106,6 @@ void describe('Web UI control room (headless Chromium)', { skip: skip ?? false }
     });
     await stack.startWorker();
     browser = await launchChromium();
-    mkdirSync(IMAGES, { recursive: true });
 
     const ok = await stack.client.revoke(success, {
       createdBy: 'alice',
@@ -256,7 +254,7 @@ void describe('Web UI control room (headless Chromium)', { skip: skip ?? false }
       await page.setViewportSize({ width: 1600, height: VIEWPORT.height });
       await page.goto(workflowListUrl(uiUrl, NS, all));
       for (const id of Object.values(ids)) await listRow(page, id).waitFor();
-      await page.screenshot({ path: join(IMAGES, 'web-ui-list.png') });
+      await page.screenshot({ path: join(screenshotDir(), 'web-ui-list.png') });
     } finally {
       await page.close();
     }
@@ -285,7 +283,7 @@ void describe('Web UI control room (headless Chromium)', { skip: skip ?? false }
         'yandex-cloud RefreshTokenService.Revoke (connection default)',
       );
       await waitForText('timer summary', page.locator('main'), /wait before poll 1 of provider operation/);
-      await page.screenshot({ path: join(IMAGES, 'web-ui-revocation.png') });
+      await page.screenshot({ path: join(screenshotDir(), 'web-ui-revocation.png') });
     } finally {
       await page.close();
     }
@@ -308,7 +306,7 @@ void describe('Web UI control room (headless Chromium)', { skip: skip ?? false }
       assert.match(current, /caller may not revoke/);
       // What this tab shows holds the fingerprint (found above) and never the token.
       for (const text of [summary, details, current]) assert.ok(!text.includes(SECRET));
-      await page.screenshot({ path: join(IMAGES, 'web-ui-failed.png') });
+      await page.screenshot({ path: join(screenshotDir(), 'web-ui-failed.png') });
     } finally {
       await page.close();
     }
@@ -335,7 +333,7 @@ void describe('Web UI control room (headless Chromium)', { skip: skip ?? false }
       assert.match(current, new RegExp(`page \\d+ of ${pages}, \\d+ revoked, 0 failed, 0 skipped`));
       assert.match(current, /limit 4\/s\), concurrency 2, paused/);
       await waitForText('activity summary', page.locator('main'), 'page 1');
-      await page.screenshot({ path: join(IMAGES, 'web-ui-bulk.png') });
+      await page.screenshot({ path: join(screenshotDir(), 'web-ui-bulk.png') });
     } finally {
       await page.close();
     }

@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 
 /** Debian's headless-capable Chromium (`apt-get install chromium`); `CHROMIUM_PATH` overrides it. */
@@ -17,6 +19,19 @@ export function launchChromium(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
+}
+
+/**
+ * Where browser tests write their screenshots: a scratch directory, so `npm test` leaves the work
+ * tree as it found it. `npm run screenshots` sets `SCREENSHOT_DIR=docs/images` to refresh the
+ * committed ones.
+ */
+export function screenshotDir(): string {
+  const dir = process.env.SCREENSHOT_DIR
+    ? resolve(process.env.SCREENSHOT_DIR)
+    : join(tmpdir(), 'token-revocation-screenshots');
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 /** Readable screenshots; wide enough for the list with the revocation columns. */
