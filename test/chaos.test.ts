@@ -37,7 +37,9 @@ void describe('chaos suite (short version of npm run test:chaos)', () => {
   });
 
   void it('SIGKILLs during a bulk job and while polling, a server restart, a 30 % fault mix: 0 lost, 0 double-counted, 0 wrong', async () => {
-    const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
+    // A fixed seed: `npm test` must not pass or fail by the time it starts. `npm run test:chaos`
+    // explores new seeds; CHAOS_SEED repeats one here.
+    const seed = Number(process.env.CHAOS_SEED ?? 11);
     const result = await runSuite(shortSizes, seed);
     process.stdout.write(`${formatTable(result.rows)}\n# chaos seed ${seed}, ${result.seconds} s\n`);
     assert.deepEqual(
