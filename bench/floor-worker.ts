@@ -1,6 +1,6 @@
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { attemptFailureReporter } from '../worker/attempt-failure-reporter';
-import { AesGcmPayloadCodec } from '../worker/payload-codec';
+import { AesGcmPayloadCodec } from '../common/payload-codec';
 import { floorActivities } from './floor-activities';
 import type { BenchTemporal } from './temporal';
 

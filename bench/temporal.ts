@@ -13,7 +13,7 @@ import { testDynamicConfig } from '../test/helpers/temporal';
 import type { ConnectionsConfig } from '../worker/connections';
 import { buildConnectionRegistry } from '../worker/connections';
 import { bundleWorkflows, createRevocationWorker } from '../worker/create-worker';
-import { AesGcmPayloadCodec, type CodecKeyring } from '../worker/payload-codec';
+import { AesGcmPayloadCodec, type CodecKeyring } from '../common/payload-codec';
 
 /** The Temporal side of a bench run: one dev server, one client, one workflow bundle. */
 export interface BenchTemporal {

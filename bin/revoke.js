@@ -2,4 +2,4 @@
 'use strict';
 // The engine ships as TypeScript; tsx (a runtime dependency) compiles it on load.
 require('tsx/cjs');
-require('../client/cli.ts').main();
+require('../cli/main.ts').main();

@@ -31,10 +31,10 @@ import {
   type RevokeTokensWorkflowInput,
   type Status,
 } from '../api';
-import { AesGcmPayloadCodec, type CodecKeyring } from '../worker/payload-codec';
-import { loadCodecKeyring } from '../worker/codec-keys';
-import { temporalTarget } from '../worker/temporal-connection';
-import { ConfigError } from '../worker/errors';
+import { AesGcmPayloadCodec, type CodecKeyring } from '../common/payload-codec';
+import { loadCodecKeyring } from '../common/codec-keys';
+import { temporalTarget } from '../common/temporal-connection';
+import { ConfigError } from '../common/config-error';
 import { OperationNotFoundError, OperationWaitTimeoutError, TemporalUnreachableError } from './errors';
 import { revokeTokensDetails, revokeTokensSummary } from '../api/operation-summary';
 import { checkRequestId, operationId, idempotentStartPolicies, startOnce } from './idempotent-start';

@@ -10,9 +10,9 @@ import { startDemo as startGoogleDemo } from '../emulators/google-identity-platf
 import { startDemo as startOAuth2Demo } from '../emulators/oauth2/demo';
 import { startDemo as startOpenPaymentsDemo } from '../emulators/open-payments/demo';
 import { startYandexEmulator, type YandexEmulator } from '../emulators/yandex-cloud';
-import { ensureLocalKeyFile, hasCodecKeySource } from '../worker/codec-keys';
-import { createCodecServer } from '../worker/codec-server';
-import { loadCodecServerConfig } from '../worker/codec-server-config';
+import { ensureLocalKeyFile, hasCodecKeySource } from '../common/codec-keys';
+import { createCodecServer } from '../codec-server/server';
+import { loadCodecServerConfig } from '../codec-server/config';
 import { metricsUrl } from '../worker/metrics';
 import { startDevServer, type DevServer } from './dev-server';
 import { findTemporalCli } from './temporal-cli';

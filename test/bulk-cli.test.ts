@@ -9,11 +9,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { CommanderError } from 'commander';
 import { BulkTypeUrl, Code, type BulkRevocationReport } from '../api';
 import { bulkJobId, getBulkJob, type BulkJobOperation } from '../client/bulk-jobs';
-import { addBulkCommand } from '../client/cli/bulk-command';
-import { CliContext } from '../client/cli/context';
-import { errorLine, exitCodeOf } from '../client/cli/exit-codes';
-import { buildProgram } from '../client/cli/program';
-import { createBulkProgress, formatEta, RateWindow } from '../client/cli/progress';
+import { addBulkCommand } from '../cli/bulk-command';
+import { CliContext } from '../cli/context';
+import { errorLine, exitCodeOf } from '../cli/exit-codes';
+import { buildProgram } from '../cli/program';
+import { createBulkProgress, formatEta, RateWindow } from '../cli/progress';
 import { createTestStack, type TestStack } from './helpers/stack';
 import { fetchHistory, recordHistory } from './helpers/history';
 
@@ -33,7 +33,7 @@ interface Run {
 }
 
 /**
- * `runCli` with the bulk command registered: the program as client/cli.ts builds it, plus
+ * `runCli` with the bulk command registered: the program as cli/main.ts builds it, plus
  * `addBulkCommand` when program.ts does not register it yet.
  */
 async function run(args: string[], env: NodeJS.ProcessEnv, options: { tty?: boolean } = {}): Promise<Run> {

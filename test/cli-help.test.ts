@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Command } from 'commander';
 import { Code, TypeUrl, type RevokeTokensOperation } from '../api';
-import { colourEnabled, createStyler } from '../client/cli/colour';
-import { CliContext } from '../client/cli/context';
-import { formatList, formatOperation, formatOperationLine } from '../client/cli/format';
-import { buildProgram } from '../client/cli/program';
+import { colourEnabled, createStyler } from '../cli/colour';
+import { CliContext } from '../cli/context';
+import { formatList, formatOperation, formatOperationLine } from '../cli/format';
+import { buildProgram } from '../cli/program';
 import { runCliCaptured } from './helpers/cli';
 
 // eslint-disable-next-line no-control-regex

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { afterEach, describe, it } from 'node:test';
 import { Code, type RevokeTokensOperation } from '../api';
-import { runCli } from '../client/cli';
+import { runCli } from '../cli/main';
 import { createTestStack, type TestStack } from './helpers/stack';
 import { runCliCaptured, stackCliEnv } from './helpers/cli';
 

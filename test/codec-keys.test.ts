@@ -4,9 +4,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadCodecKeyring } from '../worker/codec-keys';
-import { loadCodecServerConfig } from '../worker/codec-server-config';
-import { ConfigError } from '../worker/errors';
+import { loadCodecKeyring } from '../common/codec-keys';
+import { loadCodecServerConfig } from '../codec-server/config';
+import { ConfigError } from '../common/config-error';
 
 const key = () => randomBytes(32).toString('base64');
 

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure, Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE, QueryNames, WorkflowTypes } from '../api/contract';
 import { parseRevokeTokensInput } from '../api';
-import { AesGcmPayloadCodec } from '../worker/payload-codec';
+import { AesGcmPayloadCodec } from '../common/payload-codec';
 import { createTestStack, type TestStack } from './helpers/stack';
 import { testTemporal } from './helpers/temporal';
 

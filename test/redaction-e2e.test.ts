@@ -43,8 +43,8 @@ import { startDevServer, type DevServer } from '../scripts/dev-server';
 import { freePort } from '../scripts/free-port';
 import { findTemporalCli } from '../scripts/temporal-cli';
 import type { ConnectionsConfig } from '../worker/connections';
-import { createCodecServer } from '../worker/codec-server';
-import { AesGcmPayloadCodec, type CodecKeyring } from '../worker/payload-codec';
+import { createCodecServer } from '../codec-server/server';
+import { AesGcmPayloadCodec, type CodecKeyring } from '../common/payload-codec';
 import {
   corpusContains,
   describeHit,
@@ -782,7 +782,7 @@ function workflowPath(r: Run, id: string): string {
 }
 
 /**
- * The codec server (worker/codec-server.ts) with the run's key and a bearer token, and a second dev
+ * The codec server (codec-server/server.ts) with the run's key and a bearer token, and a second dev
  * server on the run's SQLite file whose UI decodes through it: the token is the endpoint's path
  * segment, as for `npm start`'s local UI, which sends no Authorization header.
  */

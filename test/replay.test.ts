@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { sharedBundle, testKeyring } from './helpers/stack';
-import { AesGcmPayloadCodec } from '../worker/payload-codec';
+import { AesGcmPayloadCodec } from '../common/payload-codec';
 
 const dir = join(__dirname, 'histories');
 

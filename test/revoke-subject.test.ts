@@ -19,9 +19,9 @@ import {
   type RevokeSubjectResponse,
   type RevokeSubjectWorkflowInput,
 } from '../api/revoke-subject-input';
-import { CliContext } from '../client/cli/context';
-import { exitCodeOf } from '../client/cli/exit-codes';
-import { addRevokeSubjectCommand } from '../client/cli/revoke-subject-command';
+import { CliContext } from '../cli/context';
+import { exitCodeOf } from '../cli/exit-codes';
+import { addRevokeSubjectCommand } from '../cli/revoke-subject-command';
 import {
   getRevokeSubject,
   revokeSubject,
@@ -40,7 +40,7 @@ import {
 import { fastTiming, fetchHistory, historyBytes, recordHistory } from './helpers/history';
 import { workerLogs } from './helpers/stack';
 import { stackCliEnv } from './helpers/cli';
-import { AesGcmPayloadCodec } from '../worker/payload-codec';
+import { AesGcmPayloadCodec } from '../common/payload-codec';
 
 let stack: RevokeSubjectStack;
 /** Every token value and credential used; none may leak into ids, attributes, logs or histories. */

@@ -9,9 +9,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { google } from '@temporalio/proto';
 import { Command, CommanderError } from 'commander';
 import { InvalidArgumentError, type BulkRevocationJobInput } from '../api';
-import { CliContext } from '../client/cli/context';
-import { errorLine, exitCodeOf } from '../client/cli/exit-codes';
-import { addScheduleCommand } from '../client/cli/schedule-command';
+import { CliContext } from '../cli/context';
+import { errorLine, exitCodeOf } from '../cli/exit-codes';
+import { addScheduleCommand } from '../cli/schedule-command';
 import {
   backfillBulkSchedule,
   BulkScheduleAlreadyExistsError,
@@ -469,7 +469,7 @@ void describe('bulk revocation schedules', () => {
   });
 });
 
-// ---- the CLI, wired exactly as client/cli.ts + client/cli/program.ts wire it ----
+// ---- the CLI, wired exactly as cli/main.ts + cli/program.ts wire it ----
 
 interface CliRun {
   code: number;

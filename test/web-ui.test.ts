@@ -11,7 +11,7 @@ import { getBulkJob, pauseBulkJob, resumeBulkJob, startBulkJob } from '../client
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import { freePort } from '../scripts/free-port';
 import { findTemporalCli } from '../scripts/temporal-cli';
-import { createCodecServer } from '../worker/codec-server';
+import { createCodecServer } from '../codec-server/server';
 import {
   browserUnavailable,
   screenshotDir,

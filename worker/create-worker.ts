@@ -3,7 +3,7 @@ import { createActivities, type ConnectionRegistry } from '../activities';
 import { DEFAULT_TASK_QUEUE } from '../api';
 import { attemptFailureReporter } from './attempt-failure-reporter';
 import { providerCallTelemetry } from './telemetry-interceptor';
-import { AesGcmPayloadCodec, type CodecKeyring } from './payload-codec';
+import { AesGcmPayloadCodec, type CodecKeyring } from '../common/payload-codec';
 
 export const workflowsPath = require.resolve('../workflows');
 /** Operation metrics and log fields for every workflow (workflows/metrics-interceptor.ts). */

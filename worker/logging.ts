@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { LogTimestamp, type Logger, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import pino from 'pino';
-import { ConfigError } from './errors';
+import { ConfigError } from '../common/config-error';
 
 export const logLevels: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 

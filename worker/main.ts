@@ -1,11 +1,11 @@
 import { NativeConnection } from '@temporalio/worker';
 import { DEFAULT_TASK_QUEUE, providerKeys } from '../api';
-import { loadCodecKeyring } from './codec-keys';
+import { loadCodecKeyring } from '../common/codec-keys';
 import { buildConnectionRegistry, loadConnectionsConfig } from './connections';
 import { createRevocationWorker } from './create-worker';
 import { configuredSecrets, createWorkerLogging, type WorkerLogging } from './logging';
 import { installTelemetry } from './telemetry';
-import { temporalTarget } from './temporal-connection';
+import { temporalTarget } from '../common/temporal-connection';
 
 let logging: WorkerLogging | undefined;
 

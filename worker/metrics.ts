@@ -1,8 +1,8 @@
 import type { TelemetryOptions } from '@temporalio/worker';
-import { ConfigError } from './errors';
-import { EngineMetrics, providerCallBuckets } from './metrics-names';
+import { ConfigError } from '../common/config-error';
+import { EngineMetrics, providerCallBuckets } from '../api/metric-names';
 
-export { EngineMetrics } from './metrics-names';
+export { EngineMetrics } from '../api/metric-names';
 
 const HOST_PORT = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 

@@ -9,7 +9,7 @@ import type {
   Next,
 } from '@temporalio/worker';
 import type { AdapterProvider, ConnectionRegistry } from '../activities';
-import { EngineMetrics, MIXED, outcomeLabel, providerOfActivity } from './metrics-names';
+import { EngineMetrics, MIXED, outcomeLabel, providerOfActivity } from '../api/metric-names';
 
 /** A connection label the worker vouches for: a configured name, or `unconfigured`. */
 function connectionOf(registry: ConnectionRegistry, provider: string, args: unknown[]): string {

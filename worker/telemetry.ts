@@ -1,5 +1,5 @@
 import { Runtime } from '@temporalio/worker';
-import { ConfigError } from './errors';
+import { ConfigError } from '../common/config-error';
 import { createWorkerLogging, parseLogLevel, type WorkerLogging } from './logging';
 import { metricsAddress, metricsUrl, prometheusMetrics } from './metrics';
 

@@ -25,7 +25,7 @@ import {
   operationLabels,
   outcomeLabel,
   type OperationLabels,
-} from '../worker/metrics-names';
+} from '../api/metric-names';
 
 /**
  * Operation metrics and the `provider`/`connection` fields of every log line a workflow writes,

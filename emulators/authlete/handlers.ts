@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthleteStoredToken } from './public-types';
-import { authleteTokenHash, isValid, newTokenValue, type Service, type TokenStore } from './token-store';
+import { authleteTokenHash, isValid, newTokenValue, type Service, type TokenStore } from './store';
 
 /** An answer: status and JSON body (none for 204). */
 export interface Reply {

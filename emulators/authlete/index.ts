@@ -6,10 +6,10 @@ import type {
   AuthleteClientSeed,
 } from './public-types';
 import { createEmulatorServer, type EmulatorState } from './server';
-import { TokenStore } from './token-store';
+import { TokenStore } from './store';
 
 export type * from './public-types';
-export { authleteTokenHash } from './token-store';
+export { authleteTokenHash } from './store';
 
 export const DEFAULT_SERVICE_ID = '715948317';
 export const DEFAULT_SERVICE_ACCESS_TOKEN = 'emulator-service-access-token-7c1f9e';

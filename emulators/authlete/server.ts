@@ -15,7 +15,7 @@ import type {
   AuthleteFault,
   AuthleteFaultPolicy,
 } from './public-types';
-import type { TokenStore } from './token-store';
+import type { TokenStore } from './store';
 
 export interface EmulatorState {
   store: TokenStore;

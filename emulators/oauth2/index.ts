@@ -10,7 +10,7 @@ import type {
   OAuth2Fault,
 } from './public-types';
 import { createHandler, type EmulatorState } from './server';
-import { TokenStore } from './token-store';
+import { TokenStore } from './store';
 
 export type * from './public-types';
 

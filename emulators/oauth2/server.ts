@@ -9,7 +9,7 @@ import type {
   OAuth2Fault,
   OAuth2FaultPolicy,
 } from './public-types';
-import { isUsable, type TokenStore } from './token-store';
+import { isUsable, type TokenStore } from './store';
 
 export interface EmulatorUrls {
   issuer: string;

@@ -10,7 +10,7 @@ import type {
   YandexRuntimeSettings,
 } from './public-types';
 import { createEmulatorServer, type EmulatorState } from './server';
-import { TokenStore } from './token-store';
+import { TokenStore } from './store';
 
 export type {
   YandexEmulatedMethod,

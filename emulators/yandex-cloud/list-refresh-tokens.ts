@@ -2,7 +2,7 @@ import type { refreshToken, refreshTokenService } from '@yandex-cloud/nodejs-sdk
 import { parseListFilter } from './list-filter';
 import type { YandexRefreshToken } from './public-types';
 import { checkMaxLength, invalidArgument, permissionDenied } from './rpc-error';
-import { compareListOrder, type TokenStore } from './token-store';
+import { compareListOrder, type TokenStore } from './store';
 
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 1000;

@@ -1,6 +1,6 @@
 import type { refreshTokenService } from '@yandex-cloud/nodejs-sdk/iam-v1';
 import { checkMaxLength, invalidArgument, notFound, permissionDenied } from './rpc-error';
-import type { TokenStore } from './token-store';
+import type { TokenStore } from './store';
 
 const ONEOF_MEMBERS = [
   ['refreshTokenId', 'refresh_token_id'],

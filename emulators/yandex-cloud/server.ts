@@ -14,7 +14,7 @@ import type {
 } from './public-types';
 import { selectTokensToRevoke } from './revoke-selection';
 import { RpcError, statusName } from './rpc-error';
-import type { TokenStore } from './token-store';
+import type { TokenStore } from './store';
 
 export interface EmulatorState {
   tokens: TokenStore;

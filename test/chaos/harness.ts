@@ -11,7 +11,7 @@ import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { freePort } from '../../scripts/free-port';
 import { findTemporalCli } from '../../scripts/temporal-cli';
 import type { ConnectionsConfig } from '../../worker/connections';
-import { AesGcmPayloadCodec, type CodecKeyring } from '../../worker/payload-codec';
+import { AesGcmPayloadCodec, type CodecKeyring } from '../../common/payload-codec';
 import { testDynamicConfig } from '../helpers/temporal';
 import { startWorkerProcess, waitForExit, type WorkerProcess } from '../helpers/worker-process';
 

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { runCli } from '../../client/cli';
+import { runCli } from '../../cli/main';
 import type { TestStack } from './stack';
 
 export interface CliRun {

@@ -18,7 +18,7 @@ import {
 import { RevocationClient } from '../../client/revocation-client';
 import { buildConnectionRegistry, type ConnectionsConfig } from '../../worker/connections';
 import { bundleWorkflows, createRevocationWorker } from '../../worker/create-worker';
-import { AesGcmPayloadCodec, type CodecKeyring } from '../../worker/payload-codec';
+import { AesGcmPayloadCodec, type CodecKeyring } from '../../common/payload-codec';
 import { testTemporal } from './temporal';
 
 /**

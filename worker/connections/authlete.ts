@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AuthleteAdapter, authleteClusters, authleteClusterUrl } from '../../activities/authlete/adapter';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../../common/config-error';
 import { readConfigFile, type ConnectionSection } from './section';
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);

@@ -3,7 +3,7 @@ import {
   DEFAULT_GOOGLE_IDENTITY_TOOLKIT_URL,
   GoogleIdentityPlatformAdapter,
 } from '../../activities/google-identity-platform/adapter';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../../common/config-error';
 import { readConfigFile, type ConnectionSection } from './section';
 
 const loopbackHosts = new Set(['127.0.0.1', '[::1]', 'localhost']);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { AdapterProvider, ConnectionRegistry, ProviderAdapters } from '../../activities';
 import { connectionName } from '../../api/requests/common';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../../common/config-error';
 import { authleteConnections } from './authlete';
 import { googleIdentityPlatformConnections } from './google-identity-platform';
 import { oauth2Connections } from './oauth2';

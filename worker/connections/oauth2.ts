@@ -8,7 +8,7 @@ import {
   type OAuth2SigningAlg,
 } from '../../activities/oauth2/adapter';
 import { oauth2ClientAuthMethods, oauth2SigningAlgs } from '../../activities/oauth2/client-auth';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../../common/config-error';
 import { readConfigFile, type ConnectionSection } from './section';
 
 const httpUrl = z

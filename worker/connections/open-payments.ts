@@ -2,7 +2,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { loadBase64Key, loadKey } from '@interledger/http-signature-utils';
 import { z } from 'zod';
 import { OpenPaymentsAdapter } from '../../activities/open-payments/adapter';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../../common/config-error';
 import type { ConnectionSection } from './section';
 
 const absoluteHttpUrl = z

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../../common/config-error';
 
 /**
  * One provider's part of the connections config: the schema of one named connection, and how to

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { YandexCloudAdapter, type YandexCredentials } from '../../activities/yandex-cloud/adapter';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../../common/config-error';
 import { readConfigFile, type ConnectionSection } from './section';
 
 const schema = z

@@ -6,7 +6,7 @@ import {
   secretsOf,
   type BulkRevocationJobInput,
   type FieldViolation,
-} from '../../api';
+} from '../api';
 import {
   backfillBulkSchedule,
   BulkScheduleAlreadyExistsError,
@@ -31,7 +31,7 @@ import {
   type BulkScheduleSummary,
   type CreateBulkScheduleOptions,
   type UpdateBulkScheduleOptions,
-} from '../schedules';
+} from '../client/schedules';
 import type { CliContext } from './context';
 import { ExitCode, errorLine } from './exit-codes';
 import { json } from './format';

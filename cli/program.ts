@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { providerKeys } from '../../api';
+import { providerKeys } from '../api';
 import type { CliContext } from './context';
 import { exitCodesHelp } from './exit-codes';
 import { addCancelCommand, addGetCommand, addListCommand, addWaitCommand } from './read-commands';

@@ -1,7 +1,7 @@
-import type { Operation } from '../../api';
-import { isBulkJobOperation } from '../bulk-jobs';
+import type { Operation } from '../api';
+import { isBulkJobOperation } from '../client/bulk-jobs';
 import { printBulkJob } from './bulk-command';
-import type { RevocationClient } from '../revocation-client';
+import type { RevocationClient } from '../client/revocation-client';
 import { colourEnabled, createStyler, type Styler } from './colour';
 import { connectClient } from './connect';
 import { ExitCode, type ExitCodeNumber } from './exit-codes';

@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
-import { isBulkJobOperation } from '../bulk-jobs';
+import { isBulkJobOperation } from '../client/bulk-jobs';
 import { waitForBulkJob } from './bulk-command';
-import { Code, durationMs, InvalidArgumentError } from '../../api';
-import { OperationNotFoundError, OperationWaitTimeoutError } from '../errors';
+import { Code, durationMs, InvalidArgumentError } from '../api';
+import { OperationNotFoundError, OperationWaitTimeoutError } from '../client/errors';
 import type { CliContext } from './context';
 import { ExitCode, errorLine } from './exit-codes';
 import { formatList, formatOperation, json } from './format';

@@ -1,6 +1,6 @@
-import { RevocationClient } from '../revocation-client';
+import { RevocationClient } from '../client/revocation-client';
 
-export { TemporalUnreachableError } from '../errors';
+export { TemporalUnreachableError } from '../client/errors';
 
 /** The CLI's client: everything from the environment (see `RevocationClient.connect`). */
 export function connectClient(env: NodeJS.ProcessEnv): Promise<RevocationClient> {

@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import type { BulkJobOperation } from '../bulk-jobs';
+import type { BulkJobOperation } from '../client/bulk-jobs';
 
 /** Where progress goes: stderr, or a buffer in tests. `isTTY` picks the live bar over plain lines. */
 export interface ProgressStream {

@@ -1,5 +1,5 @@
-import { codeName, type Operation, type Status } from '../../api';
-import type { OperationSummary } from '../revocation-client';
+import { codeName, type Operation, type Status } from '../api';
+import type { OperationSummary } from '../client/revocation-client';
 import { plain, type Styler } from './colour';
 
 /** A value and how to colour it; colour is applied after padding, so columns stay aligned. */

@@ -1,19 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import {
-  durationMs,
-  InvalidArgumentError,
-  type FieldViolation,
-  type RevocationRequestInput,
-} from '../../api';
+import { durationMs, InvalidArgumentError, type FieldViolation, type RevocationRequestInput } from '../api';
 import {
   parseRevokeSubjectInput,
   type RevokeSubjectOperation,
   type RevokeSubjectWorkflowInput,
   type SubjectTargetInput,
-} from '../../api/revoke-subject-input';
-import { OperationWaitTimeoutError } from '../errors';
-import { getRevokeSubject, revokeSubject, waitRevokeSubject } from '../revoke-subject';
+} from '../api/revoke-subject-input';
+import { OperationWaitTimeoutError } from '../client/errors';
+import { getRevokeSubject, revokeSubject, waitRevokeSubject } from '../client/revoke-subject';
 import type { CliContext } from './context';
 import { ExitCode, errorLine, type ExitCodeNumber } from './exit-codes';
 import { formatOperation, json, statusText } from './format';
@@ -21,7 +16,7 @@ import { readStdin } from './io';
 import { addStartOptions, jsonOption } from './options';
 import type { StartFlags } from './requests';
 import { checkTimeoutNeedsWait, DEFAULT_WAIT, revokeOptions, type WaitFlags } from './start-commands';
-import { checkRequestId } from '../idempotent-start';
+import { checkRequestId } from '../client/idempotent-start';
 
 export interface RevokeSubjectFlags extends StartFlags, WaitFlags {
   subject?: string;

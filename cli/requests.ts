@@ -6,10 +6,10 @@ import {
   secretsOf,
   type FieldViolation,
   type RevocationRequestInput,
-} from '../../api';
-import type { RevokeOptions } from '../revocation-client';
+} from '../api';
+import type { RevokeOptions } from '../client/revocation-client';
 import { readStdin, type CliIo } from './io';
-import { checkRequestId } from '../idempotent-start';
+import { checkRequestId } from '../client/idempotent-start';
 
 function badInput(field: string, description: string): InvalidArgumentError {
   return new InvalidArgumentError([{ field, description }]);

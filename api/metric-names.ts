@@ -1,5 +1,6 @@
-import { isCodeName, providerKeys } from '../api';
-import { connectionName } from '../api/requests/common';
+import { providerKeys } from './requests';
+import { isCodeName } from './status-codes';
+import { connectionName } from './requests/common';
 
 /*
  * Pure code: the workflow interceptor (workflows/metrics-interceptor.ts) imports it into the sandbox.

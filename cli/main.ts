@@ -1,11 +1,11 @@
 import { CommanderError } from 'commander';
-import { CliContext } from './cli/context';
-import { ExitCode, errorLine, exitCodeOf } from './cli/exit-codes';
-import { processIo, type CliIo } from './cli/io';
-import { buildProgram } from './cli/program';
+import { CliContext } from './context';
+import { ExitCode, errorLine, exitCodeOf } from './exit-codes';
+import { processIo, type CliIo } from './io';
+import { buildProgram } from './program';
 
-export type { CliIo } from './cli/io';
-export { ExitCode } from './cli/exit-codes';
+export type { CliIo } from './io';
+export { ExitCode } from './exit-codes';
 
 /**
  * Runs the `revoke` CLI on `argv` shaped like `process.argv` (node, script, ...args) and returns the

@@ -1,8 +1,8 @@
 import { isGrpcServiceError, NamespaceNotFoundError, ServiceError } from '@temporalio/client';
 import { CommanderError } from 'commander';
-import { InvalidArgumentError } from '../../api';
-import { ConfigError } from '../../worker/errors';
-import { OperationNotFoundError, OperationWaitTimeoutError } from '../errors';
+import { InvalidArgumentError } from '../api';
+import { ConfigError } from '../common/config-error';
+import { OperationNotFoundError, OperationWaitTimeoutError } from '../client/errors';
 import { TemporalUnreachableError } from './connect';
 
 /** The `revoke` CLI's exit codes; scripts depend on them. */

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { durationMs, InvalidArgumentError, type RevocationRequestInput } from '../../api';
-import { OperationWaitTimeoutError } from '../errors';
-import type { RevokeOptions } from '../revocation-client';
+import { durationMs, InvalidArgumentError, type RevocationRequestInput } from '../api';
+import { OperationWaitTimeoutError } from '../client/errors';
+import type { RevokeOptions } from '../client/revocation-client';
 import type { CliContext } from './context';
 import { ExitCode, errorLine, type ExitCodeNumber } from './exit-codes';
 import { addStartOptions, jsonOption } from './options';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { InvalidArgumentError, type RevocationRequestInput } from '../../api';
+import { InvalidArgumentError, type RevocationRequestInput } from '../api';
 import type { CliContext } from './context';
 import { addStartOptions, jsonOption } from './options';
 import { checkRevokeInput, secretFrom, startFlagOfField, type StartFlags } from './requests';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { authleteActions, InvalidArgumentError, type RevocationRequestInput } from '../../api';
+import { authleteActions, InvalidArgumentError, type RevocationRequestInput } from '../api';
 import type { CliContext } from './context';
 import type { CliIo } from './io';
 import { addStartOptions, jsonOption } from './options';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from './errors';
+import { ConfigError } from './config-error';
 import type { CodecKeyring } from './payload-codec';
 
 const keyFile = z.strictObject({

@@ -10,7 +10,7 @@ import {
   secretsOf,
   type BulkRevocationJobInput,
   type FieldViolation,
-} from '../../api';
+} from '../api';
 import {
   bulkReportOf,
   BulkJobDoneError,
@@ -23,8 +23,8 @@ import {
   watchBulkJob,
   type BulkJobOperation,
   type BulkThrottle,
-} from '../bulk-jobs';
-import { OperationWaitTimeoutError } from '../errors';
+} from '../client/bulk-jobs';
+import { OperationWaitTimeoutError } from '../client/errors';
 import type { CliContext } from './context';
 import { ExitCode, errorLine, type ExitCodeNumber } from './exit-codes';
 import { json, paintOutcome, statusText } from './format';
@@ -34,7 +34,7 @@ import { createBulkProgress } from './progress';
 import { addStartOptions, jsonOption, parseDuration } from './options';
 import type { StartFlags } from './requests';
 import { checkTimeoutNeedsWait, revokeOptions } from './start-commands';
-import { checkRequestId } from '../idempotent-start';
+import { checkRequestId } from '../client/idempotent-start';
 
 /** Bulk jobs run for minutes to hours; `--wait` and `--watch` wait this long unless told. */
 export const DEFAULT_BULK_WAIT = '1h';

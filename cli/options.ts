@@ -1,5 +1,5 @@
 import { InvalidArgumentError as UsageError, Option, type Command } from 'commander';
-import { durationMs } from '../../api';
+import { durationMs } from '../api';
 
 /** commander parser: `30s`, `500ms`, `2m` → milliseconds. */
 export function parseDuration(value: string): number {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { loadCodecKeyring } from './codec-keys';
-import type { CodecServerOptions } from './codec-server';
-import { ConfigError } from './errors';
+import { loadCodecKeyring } from '../common/codec-keys';
+import type { CodecServerOptions } from './server';
+import { ConfigError } from '../common/config-error';
 
 export interface CodecServerConfig {
   options: CodecServerOptions;

@@ -1,7 +1,7 @@
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { codecRequestHandler, createCodecServer } from './codec-server';
-import { loadCodecServerConfig } from './codec-server-config';
+import { codecRequestHandler, createCodecServer } from './server';
+import { loadCodecServerConfig } from './config';
 
 /** `npm run codec-server`: the remote codec endpoint for the Web UI and the CLI, configured by env. */
 async function main(): Promise<void> {

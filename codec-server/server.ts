@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Payload } from '@temporalio/common';
-import { AesGcmPayloadCodec, PayloadDecryptionError, type CodecKeyring } from './payload-codec';
+import { AesGcmPayloadCodec, PayloadDecryptionError, type CodecKeyring } from '../common/payload-codec';
 
 export interface CodecServerOptions {
   keyring: CodecKeyring;

@@ -4,7 +4,7 @@ import {
   googleTokenTypes,
   InvalidArgumentError,
   type RevocationRequestInput,
-} from '../../api';
+} from '../api';
 import type { CliContext } from './context';
 import type { CliIo } from './io';
 import { addStartOptions, jsonOption } from './options';

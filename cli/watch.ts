@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Operation } from '../../api';
-import { isBulkJobOperation } from '../bulk-jobs';
-import { OperationWaitTimeoutError } from '../errors';
+import type { Operation } from '../api';
+import { isBulkJobOperation } from '../client/bulk-jobs';
+import { OperationWaitTimeoutError } from '../client/errors';
 import { printBulkJob, waitForBulkJob } from './bulk-command';
 import type { CliContext } from './context';
 import { ExitCode, errorLine, type ExitCodeNumber } from './exit-codes';
