@@ -1,8 +1,6 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
-import { Code, scrubSecrets } from '../../api';
+import { scrubSecrets } from '../../api';
 import { requireAdapter, type ConnectionRegistry } from '../connection-registry';
-import { providerFailure } from '../provider-failure';
 import type { AuthleteAdapter } from './adapter';
 import { AuthleteApiError, authleteFailure } from './errors';
 import type {
@@ -92,25 +90,6 @@ function notFoundOnRetry(err: unknown, attempt: number): boolean {
   return attempt > 1 && err instanceof AuthleteApiError && err.status === 404;
 }
 
-/**
- * The connection's adapter. A connection whose configuration cannot be used (a token file that
- * cannot be read, an unset variable) fails for good, naming the field: retrying will not fix it.
- */
-function adapterFor(registry: ConnectionRegistry, connection: string): AuthleteAdapter {
-  try {
-    return requireAdapter(registry, 'authlete', connection);
-  } catch (err) {
-    if (err instanceof ApplicationFailure) throw err;
-    throw providerFailure({
-      provider: 'authlete',
-      connection,
-      code: Code.FAILED_PRECONDITION,
-      reason: 'CONNECTION_MISCONFIGURED',
-      message: `connection "${connection}" for authlete cannot be used: ${err instanceof Error ? err.message : 'invalid configuration'}`,
-    });
-  }
-}
-
 /** Authlete activities over the worker's connections. Names are `authlete`-prefixed. */
 export function createAuthleteActivities(registry: ConnectionRegistry) {
   async function call<T>(
@@ -119,7 +98,7 @@ export function createAuthleteActivities(registry: ConnectionRegistry) {
     secrets: ReadonlyArray<string | undefined>,
     fn: (a: AuthleteAdapter, o: { signal?: AbortSignal }, attempt: number) => Promise<T>,
   ): Promise<T> {
-    const adapter = adapterFor(registry, input.connection);
+    const adapter = requireAdapter(registry, 'authlete', input.connection);
     const { attempt, signal } = activityContext();
     try {
       return await fn(adapter, signal ? { signal } : {}, attempt);

@@ -1,8 +1,6 @@
 import { Context, log } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
-import { Code, fingerprint } from '../../api';
+import { fingerprint } from '../../api';
 import { requireAdapter, type ConnectionRegistry } from '../connection-registry';
-import { providerFailure } from '../provider-failure';
 import type { GnapDeleteResult, OpenPaymentsAdapter } from './adapter';
 import { openPaymentsFailure } from './errors';
 
@@ -24,26 +22,6 @@ export interface OpenPaymentsDeleteOutcome extends GnapDeleteResult {
   attempt: number;
 }
 
-/**
- * The adapter of a connection. Building it loads and checks the private key; a broken key is a
- * configuration problem that no retry fixes, so it ends the operation FAILED_PRECONDITION.
- */
-function adapterFor(registry: ConnectionRegistry, connection: string): OpenPaymentsAdapter {
-  try {
-    return requireAdapter(registry, 'open-payments', connection);
-  } catch (err) {
-    if (err instanceof ApplicationFailure) throw err;
-    // ConfigError names the field and file; it never carries key material (worker/connections/open-payments.ts).
-    throw providerFailure({
-      provider: 'open-payments',
-      connection,
-      code: Code.FAILED_PRECONDITION,
-      reason: 'CONNECTION_CONFIG',
-      message: err instanceof Error ? err.message : 'invalid connection configuration',
-    });
-  }
-}
-
 export function createOpenPaymentsActivities(registry: ConnectionRegistry) {
   async function call(
     connection: string,
@@ -51,7 +29,7 @@ export function createOpenPaymentsActivities(registry: ConnectionRegistry) {
     secret: string,
     fn: (a: OpenPaymentsAdapter, attempt: number) => Promise<GnapDeleteResult>,
   ): Promise<OpenPaymentsDeleteOutcome> {
-    const adapter = adapterFor(registry, connection);
+    const adapter = requireAdapter(registry, 'open-payments', connection);
     const { attempt } = Context.current().info;
     let result: GnapDeleteResult;
     try {
