@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { codeName, isRetryableCode, TypeUrl, type CodeNumber, type Status } from '../api';
+import { Code, codeName, isRetryableCode, TypeUrl, type CodeNumber, type Status } from '../api';
 
 export interface ProviderFailureInput {
   provider: string;
@@ -58,7 +58,7 @@ export function connectionNotConfigured(
   return providerFailure({
     provider,
     connection,
-    code: 9,
+    code: Code.FAILED_PRECONDITION,
     reason: 'CONNECTION_NOT_CONFIGURED',
     message: `connection "${connection}" is not configured for provider ${provider} (configured: ${list})`,
   });

@@ -1,3 +1,4 @@
+import { status } from '@grpc/grpc-js';
 import { refreshTokenService } from '@yandex-cloud/nodejs-sdk/iam-v1';
 import type { operation } from '@yandex-cloud/nodejs-sdk/operation';
 import { yandexResourceId } from './ids';
@@ -7,7 +8,7 @@ import { invalidArgument, notFound } from './rpc-error';
 
 const METADATA_TYPE_URL = 'type.googleapis.com/yandex.cloud.iam.v1.RevokeRefreshTokenMetadata';
 const RESPONSE_TYPE_URL = 'type.googleapis.com/yandex.cloud.iam.v1.RevokeRefreshTokenResponse';
-const CANCELLED = { code: 1, message: 'Operation cancelled' };
+const CANCELLED = { code: status.CANCELLED, message: 'Operation cancelled' };
 
 interface RevokeOperation {
   id: string;
