@@ -1,6 +1,85 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The layer table of docs/architecture.md, as code: for each source folder, the project folders its
+ * files may import (besides their own). Every other project folder is a lint error that names the
+ * rule. test/layers.test.ts plants a violation in a copy of the tree and checks lint fails on it.
+ */
+const PROJECT_FOLDERS = [
+  'api',
+  'common',
+  'workflows',
+  'activities',
+  'worker',
+  'client',
+  'cli',
+  'codec-server',
+  'emulators',
+  'scripts',
+  'bench',
+  'test',
+];
+export const layers = {
+  api: [],
+  common: ['api'],
+  workflows: ['api'], // and activity *types*: see below
+  activities: ['api'],
+  worker: ['api', 'common', 'workflows', 'activities'],
+  client: ['api', 'common'],
+  cli: ['api', 'common', 'client'],
+  'codec-server': ['api', 'common'],
+  emulators: [], // and api/fingerprint: see below
+};
+
+const NODE_BUILTINS = ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'child_process', 'os'];
+
+/** A relative import that climbs out of its folder into `folder` (at any depth). */
+const into = (folders) => `^(\\.\\./)+(${folders.join('|')})(/|$)`;
+
+function layerRule(folder) {
+  const allowed = new Set([folder, ...layers[folder]]);
+  const forbidden = PROJECT_FOLDERS.filter((f) => !allowed.has(f));
+  const patterns = [];
+  if (folder === 'workflows') {
+    patterns.push({
+      regex: into(['activities']),
+      message: 'layers: workflows/ may import activity types only (import type).',
+      allowTypeImports: true,
+    });
+  }
+  if (folder === 'emulators') {
+    // An emulator behaves like a provider; of the engine it uses only the token fingerprint, for logs.
+    patterns.push({
+      regex: '^(\\.\\./)+api(/(?!fingerprint$).*)?$',
+      message: 'layers: emulators/ may import api/fingerprint only, of the engine.',
+    });
+  }
+  const rest = forbidden.filter(
+    (f) => !(folder === 'workflows' && f === 'activities') && !(folder === 'emulators' && f === 'api'),
+  );
+  patterns.push({
+    regex: into(rest),
+    message: `layers: ${folder}/ may import ${[...layers[folder]].map((f) => `${f}/`).join(', ') || 'nothing of the project'} (docs/architecture.md).`,
+  });
+  return patterns;
+}
+
+const pureGroups = [
+  { group: NODE_BUILTINS, message: 'No Node built-ins in workflow code or the contract.' },
+  {
+    group: [
+      'undici',
+      '@yandex-cloud/*',
+      '@grpc/*',
+      '@temporalio/activity',
+      '@temporalio/worker',
+      '@temporalio/client',
+    ],
+    message: 'Workflow code and the contract do no I/O.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.data/**', 'bin/**'] },
   js.configs.recommended,
@@ -14,37 +93,20 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  {
-    // Workflow code is replayed; it must stay deterministic and free of I/O.
-    files: ['workflows/**/*.ts'],
+  ...Object.keys(layers).map((folder) => ({
+    files: [`${folder}/**/*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            {
-              group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'child_process', 'os'],
-              message: 'No Node built-ins in workflow code.',
-            },
-            {
-              group: [
-                'undici',
-                '@yandex-cloud/*',
-                '@grpc/*',
-                '@temporalio/activity',
-                '@temporalio/worker',
-                '@temporalio/client',
-              ],
-              message: 'Workflow code does no I/O.',
-            },
-            {
-              group: ['../activities/*', '../activities'],
-              message: 'Import activity types only.',
-              allowTypeImports: true,
-            },
+            ...layerRule(folder),
+            ...(folder === 'workflows' || folder === 'api' ? pureGroups : []),
+            // Internal paths of other packages (`@temporalio/client/lib/…`) are not their API.
+            { group: ['@temporalio/*/lib/*', '@temporalio/*/lib'], message: 'Public SDK exports only.' },
           ],
         },
       ],
     },
-  },
+  })),
 );

@@ -6,9 +6,8 @@ import {
   WorkflowNotFoundError,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
-import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
-import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
+import { ApplicationFailure, defaultPayloadConverter, type SearchAttributePair } from '@temporalio/common';
+import { google, temporal } from '@temporalio/proto';
 import {
   Code,
   DEFAULT_TASK_QUEUE,
@@ -427,15 +426,51 @@ function statusOutcome(status: string): Outcome | 'UNKNOWN' {
   return 'UNKNOWN';
 }
 
-/** Decodes a raw visibility record (memo through the codec) the way the SDK's own list does. */
-async function executionInfo(
-  client: Client,
-  raw: Parameters<typeof executionInfoFromRaw>[0],
-): ReturnType<typeof executionInfoFromRaw<undefined>> {
-  return executionInfoFromRaw(
-    raw,
-    loadDataConverter(client.options.dataConverter),
-    undefined,
-    client.options.namespace,
-  );
+type RawExecution = temporal.api.workflow.v1.IWorkflowExecutionInfo;
+
+interface ExecutionInfo {
+  workflowId: string;
+  status: { name: string };
+  startTime: Date;
+  closeTime?: Date;
+  executionTime?: Date;
+  memo: Record<string, unknown>;
+  typedSearchAttributes: { get(key: { name: string }): string | undefined };
+}
+
+function timestamp(t: google.protobuf.ITimestamp | null | undefined): Date | undefined {
+  if (!t) return undefined;
+  return new Date(Number(String(t.seconds ?? 0)) * 1000 + Math.floor((t.nanos ?? 0) / 1e6));
+}
+
+/**
+ * Reads a raw visibility record with the client's own data converter (memo through its codecs),
+ * as the SDK's list does, but through public API only: list needs the page token the SDK hides.
+ */
+async function executionInfo(client: Client, raw: RawExecution): Promise<ExecutionInfo> {
+  const { payloadConverter, payloadCodecs } = client.options.loadedDataConverter;
+  const memo: Record<string, unknown> = {};
+  for (const [key, payload] of Object.entries(raw.memo?.fields ?? {})) {
+    let decoded = [payload];
+    for (const codec of [...payloadCodecs].reverse()) decoded = await codec.decode(decoded);
+    if (decoded[0]) memo[key] = payloadConverter.fromPayload(decoded[0]);
+  }
+  // Search attributes are stored unencoded, as JSON (keyword values here).
+  const indexed = raw.searchAttributes?.indexedFields ?? {};
+  const status = temporal.api.enums.v1.WorkflowExecutionStatus[raw.status ?? 0] ?? 'UNSPECIFIED';
+  return {
+    workflowId: raw.execution?.workflowId ?? '',
+    status: { name: status.replace(/^WORKFLOW_EXECUTION_STATUS_/, '') },
+    startTime: timestamp(raw.startTime) ?? new Date(0),
+    closeTime: timestamp(raw.closeTime),
+    executionTime: timestamp(raw.executionTime),
+    memo,
+    typedSearchAttributes: {
+      get: ({ name }) => {
+        const p = indexed[name];
+        const v: unknown = p ? defaultPayloadConverter.fromPayload(p) : undefined;
+        return typeof v === 'string' ? v : undefined;
+      },
+    },
+  };
 }
