@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
-import { authleteActions, InvalidArgumentError, type RevocationRequestInput } from '../api';
+import { authleteActions, type RevocationRequestInput } from '../api';
 import type { CliContext } from './context';
 import type { CliIo } from './io';
-import { addStartOptions, jsonOption } from './options';
+import { addStartOptions, badInput, jsonOption } from './flags';
 import { checkRevokeInput, secretFrom, startFlagOfField, type StartFlags } from './requests';
 import {
   checkTimeoutNeedsWait,
@@ -27,10 +27,6 @@ export interface AuthleteFlags extends StartFlags {
   /** Refused: a token on the command line lands in shell history and `ps`. */
   accessTokenIdentifier?: string | boolean;
   refreshTokenIdentifier?: string | boolean;
-}
-
-function badInput(field: string, description: string): InvalidArgumentError {
-  return new InvalidArgumentError([{ field, description }]);
 }
 
 /** What the token list shows: base64url SHA-256, 43 characters. A hash is not a secret; a value is. */

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { InvalidArgumentError as UsageError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import {
   Code,
   codeName,
@@ -29,9 +28,17 @@ import type { CliContext } from './context';
 import { ExitCode, errorLine, type ExitCodeNumber } from './exit-codes';
 import { json, paintOutcome, statusText } from './format';
 import { colourEnabled, createStyler, plain, type Styler } from './colour';
-import { readStdin, type CliIo } from './io';
+import type { CliIo } from './io';
 import { createBulkProgress } from './progress';
-import { addStartOptions, jsonOption, parseDuration } from './options';
+import {
+  addStartOptions,
+  badInput,
+  jsonOption,
+  parseDuration,
+  parseJsonInput,
+  parseNumber,
+  readInputFile,
+} from './flags';
 import type { StartFlags } from './requests';
 import { checkTimeoutNeedsWait, revokeOptions } from './start-commands';
 import { checkRequestId } from '../client/idempotent-start';
@@ -42,16 +49,6 @@ export const DEFAULT_BULK_WAIT = '1h';
 export const DEFAULT_CANCEL_WAIT = '5m';
 /** How many failures the human report lists; `--json` has all the report kept. */
 const FAILURES_SHOWN = 10;
-
-function badInput(field: string, description: string): InvalidArgumentError {
-  return new InvalidArgumentError([{ field, description }]);
-}
-
-/** commander parser for numeric flags; the range is the job schema's to check (it names the field). */
-function parseNumber(value: string): number {
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(value)) throw new UsageError('must be a number');
-  return Number(value);
-}
 
 export interface BulkStartFlags extends StartFlags {
   file?: string;
@@ -104,16 +101,6 @@ const flagOfJobField: Record<string, string> = {
 
 const sourceFlags = '--ndjson PATH, --yandex-list or --authlete-list';
 
-function parseJsonText(text: string, field: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    // V8's message quotes the input around the error, which may hold a token: keep the position only.
-    const at = err instanceof Error ? /position \d+/.exec(err.message)?.[0] : undefined;
-    throw badInput(field, `not valid JSON${at ? ` (at ${at})` : ''}`);
-  }
-}
-
 /** The job's source from the shorthand flags; each flag checked against the source it belongs to. */
 function sourceFromFlags(flags: BulkStartFlags): BulkRevocationJobInput['source'] {
   const chosen = [
@@ -165,17 +152,10 @@ function sourceFromFlags(flags: BulkStartFlags): BulkRevocationJobInput['source'
 async function jobDocument(flags: BulkStartFlags, io: CliIo): Promise<{ value: unknown; flag: string }> {
   if (typeof flags.json === 'string') {
     if (flags.file !== undefined) throw badInput('--file', "give the job once: --file or --json '{...}'");
-    return { value: parseJsonText(flags.json, '--json'), flag: '--json' };
+    return { value: parseJsonInput(flags.json, '--json'), flag: '--json' };
   }
-  const path = flags.file as string;
-  let text: string;
-  try {
-    text = path === '-' ? await readStdin(io) : await readFile(path, 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : 'error');
-    throw badInput('--file', `cannot read ${path === '-' ? 'stdin' : path} (${reason})`);
-  }
-  return { value: parseJsonText(text, '--file'), flag: '--file' };
+  const text = await readInputFile(flags.file as string, io, '--file');
+  return { value: parseJsonInput(text, '--file'), flag: '--file' };
 }
 
 /**

@@ -1,13 +1,8 @@
 import { Option, type Command } from 'commander';
-import {
-  GOOGLE_REVOKE_PROVIDER_ID,
-  googleTokenTypes,
-  InvalidArgumentError,
-  type RevocationRequestInput,
-} from '../api';
+import { GOOGLE_REVOKE_PROVIDER_ID, googleTokenTypes, type RevocationRequestInput } from '../api';
 import type { CliContext } from './context';
 import type { CliIo } from './io';
-import { addStartOptions, jsonOption } from './options';
+import { addStartOptions, badInput, jsonOption } from './flags';
 import { checkRevokeInput, secretFrom, startFlagOfField, type StartFlags } from './requests';
 import {
   checkTimeoutNeedsWait,
@@ -32,8 +27,6 @@ export interface GoogleIdentityPlatformFlags extends StartFlags {
   idToken?: string | boolean;
 }
 
-const bad = (field: string, description: string) => new InvalidArgumentError([{ field, description }]);
-
 interface SecretFlags {
   name: string;
   what: string;
@@ -54,23 +47,26 @@ function checkSources(flags: GoogleIdentityPlatformFlags): void {
   for (const s of secrets) {
     const given = flags[s.name === 'token' ? 'token' : 'idToken'];
     if (given !== undefined) {
-      throw bad(
+      throw badInput(
         `--${s.name}`,
         `a secret is never accepted on the command line (shell history, ps); use --${s.name}-stdin or --${s.name}-env VAR`,
       );
     }
     if (s.stdin && s.env !== undefined) {
-      throw bad(`--${s.name}-env`, `give the ${s.what} once: --${s.name}-stdin or --${s.name}-env VAR`);
+      throw badInput(`--${s.name}-env`, `give the ${s.what} once: --${s.name}-stdin or --${s.name}-env VAR`);
     }
     if (!s.stdin && s.env === undefined) {
-      throw bad(
+      throw badInput(
         `--${s.name}-env`,
         `the ${s.what} is required: pipe it into --${s.name}-stdin or name a variable with --${s.name}-env VAR`,
       );
     }
   }
   if (flags.tokenStdin && flags.idTokenStdin) {
-    throw bad('--id-token-stdin', 'stdin can carry one secret only; pass the other with its -env VAR flag');
+    throw badInput(
+      '--id-token-stdin',
+      'stdin can carry one secret only; pass the other with its -env VAR flag',
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { InvalidArgumentError, type RevocationRequestInput } from '../api';
+import type { RevocationRequestInput } from '../api';
 import type { CliContext } from './context';
-import { addStartOptions, jsonOption } from './options';
+import { addStartOptions, badInput, jsonOption } from './flags';
 import { checkRevokeInput, secretFrom, startFlagOfField, type StartFlags } from './requests';
 import {
   checkTimeoutNeedsWait,
@@ -18,10 +18,6 @@ export interface OAuth2Flags extends StartFlags, WaitFlags {
   /** Refused: a token on the command line lands in shell history and `ps`. */
   token?: string | boolean;
   tokenTypeHint?: string;
-}
-
-function badInput(field: string, description: string): InvalidArgumentError {
-  return new InvalidArgumentError([{ field, description }]);
 }
 
 /** The `oauth2` request from flags. Thrown on a missing, doubled or inline token: InvalidArgumentError naming the flag. */

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { InvalidArgumentError, type RevocationRequestInput } from '../api';
+import type { RevocationRequestInput } from '../api';
 import type { CliContext } from './context';
-import { addStartOptions, jsonOption } from './options';
+import { addStartOptions, badInput, jsonOption } from './flags';
 import { checkRevokeInput, secretFrom, startFlagOfField, type StartFlags } from './requests';
 import type { CliIo } from './io';
 import {
@@ -24,10 +24,6 @@ export interface OpenPaymentsFlags extends StartFlags, WaitFlags {
   continueTokenEnv?: string;
   /** Refused, as accessToken. */
   continueToken?: string | boolean;
-}
-
-function bad(field: string, description: string): InvalidArgumentError {
-  return new InvalidArgumentError([{ field, description }]);
 }
 
 interface TokenFlags {
@@ -53,10 +49,10 @@ async function tokenFrom(
   io: CliIo,
 ): Promise<{ token: string; flag: string }> {
   if (source.stdin && source.env !== undefined) {
-    throw bad(flags.env, `give the ${flags.what} once: ${flags.stdin} or ${flags.env}`);
+    throw badInput(flags.env, `give the ${flags.what} once: ${flags.stdin} or ${flags.env}`);
   }
   if (!source.stdin && source.env === undefined) {
-    throw bad(
+    throw badInput(
       flags.stdin,
       `the ${flags.what} is required: pipe it with ${flags.stdin} or name a variable with ${flags.env} VAR`,
     );
@@ -78,11 +74,14 @@ export async function openPaymentsRequestFromFlags(
     [f.continueToken, '--continue-token', '--continue-token-stdin or --continue-token-env VAR'],
   ] as const) {
     if (value !== undefined) {
-      throw bad(flag, `a token is never accepted on the command line (shell history, ps); use ${instead}`);
+      throw badInput(
+        flag,
+        `a token is never accepted on the command line (shell history, ps); use ${instead}`,
+      );
     }
   }
   if ((f.manageUrl === undefined) === (f.continueUri === undefined)) {
-    throw bad(
+    throw badInput(
       '--manage-url',
       'give exactly one of --manage-url (revoke an access token) or --continue-uri (cancel a grant)',
     );
@@ -90,7 +89,7 @@ export async function openPaymentsRequestFromFlags(
   const connection = f.connection !== undefined ? { connection: f.connection } : {};
   if (f.manageUrl !== undefined) {
     if (f.continueTokenStdin || f.continueTokenEnv !== undefined) {
-      throw bad('--continue-token-stdin', 'a continue token goes with --continue-uri, not --manage-url');
+      throw badInput('--continue-token-stdin', 'a continue token goes with --continue-uri, not --manage-url');
     }
     const { token, flag } = await tokenFrom(
       { stdin: f.accessTokenStdin, env: f.accessTokenEnv },
@@ -109,7 +108,7 @@ export async function openPaymentsRequestFromFlags(
     };
   }
   if (f.accessTokenStdin || f.accessTokenEnv !== undefined) {
-    throw bad('--access-token-stdin', 'an access token goes with --manage-url, not --continue-uri');
+    throw badInput('--access-token-stdin', 'an access token goes with --manage-url, not --continue-uri');
   }
   const { token, flag } = await tokenFrom(
     { stdin: f.continueTokenStdin, env: f.continueTokenEnv },

@@ -1,12 +1,12 @@
 import { Option, type Command } from 'commander';
 import { isBulkJobOperation } from '../client/bulk-jobs';
 import { waitForBulkJob } from './bulk-command';
-import { Code, durationMs, InvalidArgumentError } from '../api';
+import { Code, durationMs } from '../api';
 import { OperationNotFoundError, OperationWaitTimeoutError } from '../client/errors';
 import type { CliContext } from './context';
 import { ExitCode, errorLine } from './exit-codes';
 import { formatList, formatOperation, json } from './format';
-import { jsonOption, parseDuration, parsePageSize } from './options';
+import { badInput, jsonOption, parseDuration, parsePageSize } from './flags';
 import { watchOperation } from './watch';
 
 const DEFAULT_WAIT = '30s';
@@ -57,8 +57,7 @@ Examples:
               : flags.timeout !== undefined
                 ? '--timeout'
                 : undefined;
-          if (needsWatch)
-            throw new InvalidArgumentError([{ field: needsWatch, description: 'only applies with --watch' }]);
+          if (needsWatch) throw badInput(needsWatch, 'only applies with --watch');
           const client = await ctx.client();
           ctx.exitCode = ctx.printOperation(await client.get(id), flags.json === true);
           return;

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import {
   InvalidArgumentError,
   parseRevocationRequest,
@@ -8,12 +7,9 @@ import {
   type RevocationRequestInput,
 } from '../api';
 import type { RevokeOptions } from '../client/revocation-client';
+import { badInput, parseJsonInput, readInputFile } from './flags';
 import { readStdin, type CliIo } from './io';
 import { checkRequestId } from '../client/idempotent-start';
-
-function badInput(field: string, description: string): InvalidArgumentError {
-  return new InvalidArgumentError([{ field, description }]);
-}
 
 /** Options shared by every command that starts an operation. */
 export interface StartFlags {
@@ -122,16 +118,6 @@ export async function yandexRequestFromFlags(flags: YandexFlags, io: CliIo): Pro
   };
 }
 
-function parseJson(text: string, field: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    // V8's message quotes the input around the error, which may be the token: keep the position only.
-    const at = err instanceof Error ? /position \d+/.exec(err.message)?.[0] : undefined;
-    throw badInput(field, `not valid JSON${at ? ` (at ${at})` : ''}`);
-  }
-}
-
 export interface StartSourceFlags {
   request?: string;
   /** `--json` with a value is the request, inline; alone it only selects JSON output. */
@@ -161,18 +147,10 @@ export async function requestFromSource(flags: StartSourceFlags, io: CliIo): Pro
   const source = inline[0];
   if (source) {
     field = source.field;
-    value = parseJson(source.text, field);
+    value = parseJsonInput(source.text, field);
   } else {
     field = '--file';
-    const path = flags.file as string;
-    let text: string;
-    try {
-      text = path === '-' ? await readStdin(io) : await readFile(path, 'utf8');
-    } catch (err) {
-      const reason = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : 'error');
-      throw badInput('--file', `cannot read ${path === '-' ? 'stdin' : path} (${reason})`);
-    }
-    value = parseJson(text, field);
+    value = parseJsonInput(await readInputFile(flags.file as string, io, '--file'), field);
   }
   const request = parseRevocationRequest(value);
   if (source) {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { durationMs, InvalidArgumentError, type FieldViolation, type RevocationRequestInput } from '../api';
 import {
@@ -12,8 +11,7 @@ import { getRevokeSubject, revokeSubject, waitRevokeSubject } from '../client/re
 import type { CliContext } from './context';
 import { ExitCode, errorLine, type ExitCodeNumber } from './exit-codes';
 import { formatOperation, json, statusText } from './format';
-import { readStdin } from './io';
-import { addStartOptions, jsonOption } from './options';
+import { addStartOptions, badInput, collect, jsonOption, parseJsonInput, readInputFile } from './flags';
 import type { StartFlags } from './requests';
 import { checkTimeoutNeedsWait, DEFAULT_WAIT, revokeOptions, type WaitFlags } from './start-commands';
 import { checkRequestId } from '../client/idempotent-start';
@@ -24,12 +22,6 @@ export interface RevokeSubjectFlags extends StartFlags, WaitFlags {
   authlete: string[];
   requestsFile?: string;
 }
-
-function badInput(field: string, description: string): InvalidArgumentError {
-  return new InvalidArgumentError([{ field, description }]);
-}
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** `CONNECTION:SUBJECT_ID`; Yandex subject ids hold no colon, so the last one splits (connection names may hold one). */
 export function yandexTargetFromFlag(value: string, n: number): SubjectTargetInput {
@@ -55,15 +47,8 @@ export function authleteTargetFromFlag(value: string, n: number): SubjectTargetI
   return { provider: 'authlete', connection: m[1] ?? '', serviceId: m[2] ?? '', subject: m[3] ?? '' };
 }
 
-function parseJsonText(text: string, where: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    // V8's message quotes the input around the error, which may be a token: keep the position only.
-    const at = err instanceof Error ? /position \d+/.exec(err.message)?.[0] : undefined;
-    throw badInput('--requests-file', `${where} is not valid JSON${at ? ` (at ${at})` : ''}`);
-  }
-}
+const parseJsonText = (text: string, where: string): unknown =>
+  parseJsonInput(text, '--requests-file', `${where} is not valid JSON`);
 
 /**
  * Explicit token requests from a file (or stdin with `-`): a JSON array of RevocationRequests, or
@@ -73,14 +58,7 @@ export async function requestsFromFile(
   path: string,
   io: CliContext['io'],
 ): Promise<RevocationRequestInput[]> {
-  let text: string;
-  try {
-    text = path === '-' ? await readStdin(io) : await readFile(path, 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : 'error');
-    throw badInput('--requests-file', `cannot read ${path === '-' ? 'stdin' : path} (${reason})`);
-  }
-  const trimmed = text.trim();
+  const trimmed = (await readInputFile(path, io, '--requests-file')).trim();
   if (trimmed.startsWith('[')) {
     const value = parseJsonText(trimmed, 'the file');
     if (!Array.isArray(value)) throw badInput('--requests-file', 'must be a JSON array or NDJSON');

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import {
   InvalidArgumentError,
@@ -35,8 +34,7 @@ import {
 import type { CliContext } from './context';
 import { ExitCode, errorLine } from './exit-codes';
 import { json } from './format';
-import { readStdin } from './io';
-import { jsonOption } from './options';
+import { badInput, collect, jsonOption, parseJsonInput, readInputFile } from './flags';
 
 const overlapChoices = bulkScheduleOverlaps.map((o) => o.toLowerCase().replace(/_/g, '-'));
 const toOverlap = (flag: string | undefined): BulkScheduleOverlap | undefined =>
@@ -56,8 +54,6 @@ const scheduleExitCodes = `Exit codes:
   2  bad input (the flag and field are named; nothing was changed), or create: the schedule id is taken
   3  Temporal could not be reached, or the configuration is wrong
   5  no bulk revocation schedule has the id`;
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** Schedule fields → the flags that set them, so errors name what the user typed. */
 function flagOf(field: string): string | undefined {
@@ -110,25 +106,13 @@ function action<A extends unknown[]>(
   };
 }
 
-function badInput(field: string, description: string): InvalidArgumentError {
-  return new InvalidArgumentError([{ field, description }]);
-}
-
 interface JobFlags {
   job?: string;
   jobFile?: string;
   createdBy?: string;
 }
 
-function parseJobJson(text: string, flag: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    // V8's message quotes the input around the error, which may hold a token: keep the position only.
-    const at = err instanceof Error ? /position \d+/.exec(err.message)?.[0] : undefined;
-    throw badInput(flag, `is not valid JSON${at ? ` (at ${at})` : ''}`);
-  }
-}
+const parseJobJson = (text: string, flag: string): unknown => parseJsonInput(text, flag, 'is not valid JSON');
 
 /** Inline requests with tokens must not come from argv (shell history, `ps`); a file or stdin is fine. */
 function refuseSecretsOnCommandLine(job: unknown): void {
@@ -166,15 +150,7 @@ async function jobFromFlags(
     value = parseJobJson(flags.job, '--job');
     refuseSecretsOnCommandLine(value);
   } else if (flags.jobFile !== undefined) {
-    const path = flags.jobFile;
-    let text: string;
-    try {
-      text = path === '-' ? await readStdin(ctx.io) : await readFile(path, 'utf8');
-    } catch (err) {
-      const reason = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : 'error');
-      throw badInput('--job-file', `cannot read ${path === '-' ? 'stdin' : path} (${reason})`);
-    }
-    value = parseJobJson(text, '--job-file');
+    value = parseJobJson(await readInputFile(flags.jobFile, ctx.io, '--job-file'), '--job-file');
   } else {
     if (required) {
       throw badInput(

@@ -1,10 +1,10 @@
 import { Option, type Command } from 'commander';
-import { durationMs, InvalidArgumentError, type RevocationRequestInput } from '../api';
+import { durationMs, type RevocationRequestInput } from '../api';
 import { OperationWaitTimeoutError } from '../client/errors';
 import type { RevokeOptions } from '../client/revocation-client';
 import type { CliContext } from './context';
 import { ExitCode, errorLine, type ExitCodeNumber } from './exit-codes';
-import { addStartOptions, jsonOption } from './options';
+import { addStartOptions, badInput, jsonOption } from './flags';
 import {
   checkRevokeInput,
   requestFromSource,
@@ -61,7 +61,7 @@ export async function startOperation(
 
 export function checkTimeoutNeedsWait(flags: WaitFlags): void {
   if (flags.timeout !== undefined && !flags.wait) {
-    throw new InvalidArgumentError([{ field: '--timeout', description: 'only applies with --wait' }]);
+    throw badInput('--timeout', 'only applies with --wait');
   }
 }
 
