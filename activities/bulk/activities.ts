@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   Code,
+  codeName,
   describeTarget,
   fingerprint,
   InvalidArgumentError,
@@ -16,8 +17,8 @@ import { authleteFailure } from '../authlete/errors';
 import { requireAdapter, type ConnectionRegistry } from '../connection-registry';
 import { yandexFailure } from '../yandex-cloud/errors';
 import { forEachConcurrent, RateLimiter } from './rate-limiter';
-import { revokeTarget, type ProviderCalls } from './revoke-target';
-import { readPage, type SourceEntry } from './sources';
+import { revokeTarget, type ProviderCalls, type TargetOutcome } from './revoke-target';
+import { readPage, type SourceEntry, type SourcePage } from './sources';
 
 export interface BulkPageInput {
   job: BulkRevocationJob;
@@ -96,20 +97,93 @@ function sourceFailure(job: BulkRevocationJob, err: unknown): unknown {
   // A file the workers cannot read will not become readable by retrying forever either.
   const code = (err as { code?: unknown }).code;
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
+    const message = `cannot read the job's source file (${String(code)})`;
     return ApplicationFailure.create({
-      type: 'FAILED_PRECONDITION',
+      type: codeName(Code.FAILED_PRECONDITION),
       nonRetryable: true,
-      message: `cannot read the job's source file (${String(code)})`,
-      details: [
-        {
-          code: Code.FAILED_PRECONDITION,
-          message: `cannot read the job's source file (${String(code)})`,
-          details: [],
-        },
-      ],
+      message,
+      details: [{ code: Code.FAILED_PRECONDITION, message, details: [] }],
     });
   }
   return err;
+}
+
+/** A page's checkpoint from its last heartbeat (a retried page), or a fresh one. */
+function resumeCheckpoint(ctx: Context): { cp: Checkpoint; finished: Set<number> } {
+  const previous = ctx.info.heartbeatDetails as Checkpoint | undefined;
+  const cp: Checkpoint = previous ?? { finished: [], counts: zeroCounts(), failures: [], wouldRevoke: [] };
+  return { cp, finished: new Set(cp.finished) };
+}
+
+/**
+ * Heartbeats of a page's checkpoint: `soon()` as targets finish, at most once a second, and on a
+ * 5 s clock until `stop()`.
+ */
+function checkpointHeartbeats(ctx: Context, cp: Checkpoint, finished: Set<number>) {
+  const beat = () => ctx.heartbeat({ ...cp, finished: [...finished] } satisfies Checkpoint);
+  // The SDK forwards at most one heartbeat per 0.8 x heartbeatTimeout anyway; encoding one per
+  // target (copy, JSON, AES-GCM, native call) cost a quarter of the page's CPU for nothing.
+  let lastBeat = 0;
+  // Heartbeat on a clock too: one slow target (a long Retry-After) must not look like a dead worker.
+  const ticker = setInterval(beat, 5_000);
+  return {
+    soon(): void {
+      const now = Date.now();
+      if (now - lastBeat >= 1000) {
+        lastBeat = now;
+        beat();
+      }
+    },
+    stop(): void {
+      clearInterval(ticker);
+    },
+  };
+}
+
+/** What one target of a page came to, as the report counts and names it. */
+interface EntryOutcome {
+  outcome: keyof BulkCounts;
+  fingerprint?: string;
+  failure?: BulkFailure;
+}
+
+function invalidEntry(position: number, fp: string, message: string): EntryOutcome {
+  const error = { code: Code.INVALID_ARGUMENT, message, details: [] };
+  return { outcome: 'failed', fingerprint: fp, failure: { position, fingerprint: fp, error } };
+}
+
+/** Validates one entry and, unless the job is a dry run, revokes it with `revoke`. */
+async function processEntry(
+  entry: SourceEntry,
+  dryRun: boolean | undefined,
+  revoke: (request: RevocationRequest) => Promise<TargetOutcome>,
+): Promise<EntryOutcome> {
+  if ('unreadable' in entry) return invalidEntry(entry.position, `line ${entry.position}`, entry.unreadable);
+  let request;
+  try {
+    request = parseRevocationRequest(entry.request);
+  } catch (err) {
+    if (!(err instanceof InvalidArgumentError)) throw err;
+    const fp = invalidLineFingerprint(entry.request, entry.position);
+    return invalidEntry(entry.position, fp, err.message);
+  }
+  if (dryRun) return { outcome: 'skipped', fingerprint: targetFingerprint(request) };
+  const result = await revoke(request);
+  if (result.outcome !== 'failed') return { outcome: result.outcome };
+  const fp = targetFingerprint(request);
+  return {
+    outcome: 'failed',
+    fingerprint: fp,
+    failure: { position: entry.position, fingerprint: fp, provider: request.provider, error: result.error },
+  };
+}
+
+/** Where the next page starts. Revoked tokens leave Authlete's list; the ones still listed are skipped over. */
+function nextCursorAfter(job: BulkRevocationJob, page: SourcePage, counts: BulkCounts): string | undefined {
+  const { nextCursor } = page;
+  if (job.source.kind !== 'authlete-list' || nextCursor === undefined) return nextCursor;
+  const stillListed = job.dryRun ? page.entries.length : counts.failed;
+  return String(Number(nextCursor) + stillListed);
 }
 
 export function createBulkActivities(registry: ConnectionRegistry, calls: ProviderCalls) {
@@ -135,83 +209,32 @@ export function createBulkActivities(registry: ConnectionRegistry, calls: Provid
       ).catch((err: unknown) => {
         throw sourceFailure(job, err);
       });
-      const previous = ctx.info.heartbeatDetails as Checkpoint | undefined;
-      const cp: Checkpoint = previous ?? {
-        finished: [],
-        counts: zeroCounts(),
-        failures: [],
-        wouldRevoke: [],
-      };
-      const finished = new Set(cp.finished);
+      const { cp, finished } = resumeCheckpoint(ctx);
       const limiter = new RateLimiter(input.ratePerSecond, input.previousCallAt);
-      const beat = () => ctx.heartbeat({ ...cp, finished: [...finished] } satisfies Checkpoint);
-      // The SDK forwards at most one heartbeat per 0.8 x heartbeatTimeout anyway; encoding one per
-      // target (copy, JSON, AES-GCM, native call) cost a quarter of the page's CPU for nothing.
-      let lastBeat = 0;
-      const beatSoon = () => {
-        const now = Date.now();
-        if (now - lastBeat >= 1000) {
-          lastBeat = now;
-          beat();
-        }
-      };
-      // Heartbeat on a clock too: one slow target (a long Retry-After) must not look like a dead worker.
-      const ticker = setInterval(beat, 5_000);
+      const heartbeats = checkpointHeartbeats(ctx, cp, finished);
+      const revoke = (request: RevocationRequest) =>
+        limiter.run(() => revokeTarget(request, calls, { attempts: TARGET_ATTEMPTS, backoffMs: 500 }));
 
-      const record = (position: number, outcome: keyof BulkCounts, fp?: string, failure?: BulkFailure) => {
+      const record = (position: number, { outcome, fingerprint: fp, failure }: EntryOutcome) => {
         cp.counts[outcome]++;
         cp.counts.processed++;
         if (failure && cp.failures.length < input.failuresWanted) cp.failures.push(failure);
         if (fp && outcome === 'skipped' && cp.wouldRevoke.length < input.samplesWanted)
           cp.wouldRevoke.push(fp);
         finished.add(position);
-        beatSoon();
-      };
-
-      const handle = async (entry: SourceEntry, index: number): Promise<void> => {
-        if (finished.has(index)) return;
-        if ('unreadable' in entry) {
-          const fp = `line ${entry.position}`;
-          const error = { code: Code.INVALID_ARGUMENT, message: entry.unreadable, details: [] };
-          return record(index, 'failed', fp, { position: entry.position, fingerprint: fp, error });
-        }
-        let request;
-        try {
-          request = parseRevocationRequest(entry.request);
-        } catch (err) {
-          if (!(err instanceof InvalidArgumentError)) throw err;
-          const fp = invalidLineFingerprint(entry.request, entry.position);
-          const error = { code: Code.INVALID_ARGUMENT, message: err.message, details: [] };
-          return record(index, 'failed', fp, { position: entry.position, fingerprint: fp, error });
-        }
-        if (job.dryRun) return record(index, 'skipped', targetFingerprint(request));
-        const result = await limiter.run(() =>
-          revokeTarget(request, calls, { attempts: TARGET_ATTEMPTS, backoffMs: 500 }),
-        );
-        if (result.outcome === 'failed') {
-          const fp = targetFingerprint(request);
-          return record(index, 'failed', fp, {
-            position: entry.position,
-            fingerprint: fp,
-            provider: request.provider,
-            error: result.error,
-          });
-        }
-        return record(index, result.outcome);
+        heartbeats.soon();
       };
 
       try {
-        await forEachConcurrent(page.entries, input.concurrency, handle);
+        await forEachConcurrent(page.entries, input.concurrency, async (entry, index) => {
+          if (finished.has(index)) return;
+          record(index, await processEntry(entry, job.dryRun, revoke));
+        });
       } finally {
-        clearInterval(ticker);
+        heartbeats.stop();
       }
 
-      let nextCursor = page.nextCursor;
-      if (job.source.kind === 'authlete-list' && nextCursor !== undefined) {
-        // Revoked tokens leave Authlete's list; the ones still listed are skipped over.
-        const stillListed = job.dryRun ? page.entries.length : cp.counts.failed;
-        nextCursor = String(Number(nextCursor) + stillListed);
-      }
+      const nextCursor = nextCursorAfter(job, page, cp.counts);
       return {
         counts: cp.counts,
         failures: cp.failures,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fingerprint } from '../../api/fingerprint';
-import { assertionAlgs, authenticateClient, detectAuthMethod } from './client-auth';
+import { assertionAlgs, authenticateClient, detectAuthMethod, type ClientAuthResult } from './client-auth';
 import type {
   OAuth2EmulatorBehaviour,
   OAuth2EmulatorClient,
@@ -110,6 +110,13 @@ function sendFault(res: ServerResponse, fault: OAuth2Fault): void {
   }
 }
 
+/** Answers with an injected fault instead of the endpoint's own answer, and logs it so. */
+function answerWithFault(res: ServerResponse, entry: OAuth2EmulatorRequest, fault: OAuth2Fault): void {
+  entry.fault = true;
+  entry.status = fault.status;
+  sendFault(res, fault);
+}
+
 function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -152,12 +159,7 @@ export function createHandler(state: EmulatorState) {
       }
       if (endpoint !== 'revocation') {
         const fault = takeFault(state, endpoint, entry);
-        if (fault) {
-          entry.fault = true;
-          entry.status = fault.status;
-          sendFault(res, fault);
-          return;
-        }
+        if (fault) return answerWithFault(res, entry, fault);
         entry.status = 200;
         sendJson(res, 200, metadata(state.urls, endpoint === 'oidc-discovery'));
         return;
@@ -171,32 +173,43 @@ export function createHandler(state: EmulatorState) {
   };
 }
 
-function oauthError(
-  res: ServerResponse,
-  entry: OAuth2EmulatorRequest,
-  status: number,
-  error: string,
-  description: string,
-  headers: Record<string, string> = {},
-): void {
+/** An OAuth error answer (RFC 6749 §5.2 shape) the revocation endpoint refuses a request with. */
+interface Refusal {
+  status: number;
+  error: string;
+  description: string;
+  headers?: Record<string, string>;
+}
+
+function oauthError(res: ServerResponse, entry: OAuth2EmulatorRequest, refused: Refusal): void {
+  const { status, error, description, headers = {} } = refused;
   entry.status = status;
   entry.error = error;
   sendJson(res, status, { error, error_description: description }, headers);
 }
 
-/** RFC 7009 §2: POST, form-encoded, client authentication, then revoke (or not) and answer 200. */
-async function revocation(
+const refusal = (
+  status: number,
+  error: string,
+  description: string,
+  headers: Record<string, string> = {},
+): Refusal => ({ status, error, description, headers });
+
+interface RevocationRequest {
+  /** Undefined when the body is over the limit. */
+  text: string | undefined;
+  form: URLSearchParams;
+  token: string | null;
+  hint: string | null;
+  auth: ClientAuthResult;
+}
+
+/** Reads the body and authenticates the client, logging what it saw (before any fault answers). */
+async function readRevocationRequest(
   state: EmulatorState,
   req: IncomingMessage,
-  res: ServerResponse,
   entry: OAuth2EmulatorRequest,
-): Promise<void> {
-  if (entry.method !== 'POST') {
-    oauthError(res, entry, 405, 'invalid_request', 'the revocation endpoint accepts POST only', {
-      allow: 'POST',
-    });
-    return;
-  }
+): Promise<RevocationRequest> {
   const text = await readBody(req);
   const form = new URLSearchParams(text ?? '');
   const token = form.get('token');
@@ -213,78 +226,92 @@ async function revocation(
   if (auth.clientId) entry.clientId = auth.clientId;
   if (auth.assertion) entry.assertion = auth.assertion;
   entry.authenticated = auth.ok;
+  return { text, form, token, hint, auth };
+}
 
-  const fault = takeFault(state, 'revocation', entry);
-  if (fault && !fault.afterRevoke) {
-    entry.fault = true;
-    entry.status = fault.status;
-    sendFault(res, fault);
-    return;
-  }
-
-  if (text === undefined) {
-    oauthError(res, entry, 413, 'invalid_request', 'request body too large');
-    return;
-  }
+/**
+ * RFC 7009 §2.1 checks of the request itself, in the order a client would meet them: the token and
+ * the authenticated client, or why the request is refused.
+ */
+function checkRequest(
+  req: IncomingMessage,
+  { text, form, token, hint, auth }: RevocationRequest,
+): { refusal: Refusal } | { token: string; clientId: string } {
+  const refuse = (...args: Parameters<typeof refusal>) => ({ refusal: refusal(...args) });
+  if (text === undefined) return refuse(413, 'invalid_request', 'request body too large');
   if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')) {
-    oauthError(res, entry, 400, 'invalid_request', 'content-type must be application/x-www-form-urlencoded');
-    return;
+    return refuse(400, 'invalid_request', 'content-type must be application/x-www-form-urlencoded');
   }
   const repeated = [...new Set(form.keys())].find((k) => form.getAll(k).length > 1);
-  if (repeated) {
-    oauthError(res, entry, 400, 'invalid_request', `parameter ${repeated} is repeated`);
-    return;
-  }
+  if (repeated) return refuse(400, 'invalid_request', `parameter ${repeated} is repeated`);
   if (!auth.ok) {
-    oauthError(
-      res,
-      entry,
+    const challenge = auth.status === 401 && auth.usedAuthorizationHeader;
+    return refuse(
       auth.status,
       auth.error,
       auth.description,
-      auth.status === 401 && auth.usedAuthorizationHeader
-        ? { 'www-authenticate': 'Basic realm="oauth2-emulator", charset="UTF-8"' }
-        : {},
+      challenge ? { 'www-authenticate': 'Basic realm="oauth2-emulator", charset="UTF-8"' } : {},
     );
-    return;
   }
-  if (!token) {
-    oauthError(res, entry, 400, 'invalid_request', 'token is required');
-    return;
-  }
+  if (!token) return refuse(400, 'invalid_request', 'token is required');
   if (hint !== null && hint !== 'access_token' && hint !== 'refresh_token') {
-    oauthError(res, entry, 400, 'unsupported_token_type', `token_type_hint ${hint} is not supported`);
-    return;
+    return refuse(400, 'unsupported_token_type', `token_type_hint ${hint} is not supported`);
   }
+  return { token, clientId: auth.clientId };
+}
 
+/** Revokes the token (and its grant, where it should), or says why it is refused. */
+function revokeToken(
+  state: EmulatorState,
+  entry: OAuth2EmulatorRequest,
+  token: string,
+  clientId: string,
+): Refusal | undefined {
   // The hint is only a hint (§2.1): the lookup covers every token type.
   const stored = state.tokens.find(token);
-  if (stored) entry.tokenFound = stored.type;
-  if (stored && stored.clientId !== auth.clientId) {
-    if (state.behaviour.foreignTokens === 'refuse') {
-      oauthError(res, entry, 400, 'invalid_grant', 'the token was issued to another client');
-      return;
-    }
-  } else if (stored) {
-    if (stored.type === 'access_token' && !state.behaviour.revokesAccessTokens) {
-      oauthError(res, entry, 400, 'unsupported_token_type', 'this server does not revoke access tokens');
-      return;
-    }
-    if (isUsable(stored)) {
-      const wholeGrant = stored.type === 'refresh_token' || state.behaviour.accessTokenRevokesGrant;
-      entry.revoked = state.tokens
-        .revoke(stored, wholeGrant)
-        .map((t) => ({ type: t.type, fingerprint: fingerprint(t.value) }));
-    }
+  if (!stored) return undefined;
+  entry.tokenFound = stored.type;
+  if (stored.clientId !== clientId) {
+    return state.behaviour.foreignTokens === 'refuse'
+      ? refusal(400, 'invalid_grant', 'the token was issued to another client')
+      : undefined;
   }
+  if (stored.type === 'access_token' && !state.behaviour.revokesAccessTokens) {
+    return refusal(400, 'unsupported_token_type', 'this server does not revoke access tokens');
+  }
+  if (isUsable(stored)) {
+    const wholeGrant = stored.type === 'refresh_token' || state.behaviour.accessTokenRevokesGrant;
+    entry.revoked = state.tokens
+      .revoke(stored, wholeGrant)
+      .map((t) => ({ type: t.type, fingerprint: fingerprint(t.value) }));
+  }
+  return undefined;
+}
 
-  if (fault) {
-    // afterRevoke: the work is done, the answer is lost.
-    entry.fault = true;
-    entry.status = fault.status;
-    sendFault(res, fault);
-    return;
+/** RFC 7009 §2: POST, form-encoded, client authentication, then revoke (or not) and answer 200. */
+async function revocation(
+  state: EmulatorState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  entry: OAuth2EmulatorRequest,
+): Promise<void> {
+  if (entry.method !== 'POST') {
+    const onlyPost = refusal(405, 'invalid_request', 'the revocation endpoint accepts POST only', {
+      allow: 'POST',
+    });
+    return oauthError(res, entry, onlyPost);
   }
+  const request = await readRevocationRequest(state, req, entry);
+  const fault = takeFault(state, 'revocation', entry);
+  if (fault && !fault.afterRevoke) return answerWithFault(res, entry, fault);
+
+  const checked = checkRequest(req, request);
+  if ('refusal' in checked) return oauthError(res, entry, checked.refusal);
+  const refused = revokeToken(state, entry, checked.token, checked.clientId);
+  if (refused) return oauthError(res, entry, refused);
+
+  // afterRevoke: the work is done, the answer is lost.
+  if (fault) return answerWithFault(res, entry, fault);
   // §2.2: 200 whether the token was revoked now, before, or never existed.
   entry.status = 200;
   res.writeHead(200, { 'cache-control': 'no-store', 'content-length': 0 });
