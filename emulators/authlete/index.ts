@@ -5,6 +5,7 @@ import type {
   AuthleteEmulatorRequest,
   AuthleteClientSeed,
 } from './public-types';
+import { FaultQueue } from '../fault-queue';
 import { createEmulatorServer, type EmulatorState } from './server';
 import { TokenStore } from './store';
 
@@ -62,7 +63,7 @@ export async function startAuthleteEmulator(opts: AuthleteEmulatorOptions = {}):
   const state: EmulatorState = {
     store,
     bearers,
-    faults: [],
+    faults: new FaultQueue(),
     requests: [],
     settings: { latencyMs: opts.latencyMs ?? 0, revokeCountMax: opts.revokeCountMax ?? 20 },
     baseUrl: () => baseUrl,
@@ -106,14 +107,13 @@ export async function startAuthleteEmulator(opts: AuthleteEmulatorOptions = {}):
     tokens: (serviceId) => serviceOf(serviceId).tokens.map((t) => ({ ...t })),
     removed: (serviceId) => serviceOf(serviceId).removed.map((t) => ({ ...t })),
     injectFault: (fault) => {
-      const times = fault.times ?? 1;
-      checkCount('fault.times', times, 1);
-      state.faults.push({ fault: { ...fault }, remaining: times });
+      checkCount('fault.times', fault.times ?? 1, 1);
+      state.faults.push(fault);
     },
     setFaultPolicy: (policy) => {
       state.faultPolicy = policy;
     },
-    pendingFaults: () => state.faults.reduce((n, f) => n + f.remaining, 0),
+    pendingFaults: () => state.faults.pending(),
     configure: (settings) => {
       checkCount('revokeCountMax', settings.revokeCountMax, 1);
       checkCount('latencyMs', settings.latencyMs, 0);

@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { FaultQueue } from '../fault-queue';
+import { readBody } from '../read-body';
 import {
   createToken,
   deleteToken,
@@ -21,7 +23,7 @@ export interface EmulatorState {
   store: TokenStore;
   /** Bearer token → service ids, or '*' for every service (an organization token). */
   bearers: Map<string, Set<string> | '*'>;
-  faults: Array<{ fault: AuthleteFault; remaining: number }>;
+  faults: FaultQueue<AuthleteFault>;
   requests: AuthleteEmulatorRequest[];
   settings: { latencyMs: number; revokeCountMax: number };
   baseUrl: () => string;
@@ -100,16 +102,12 @@ function takeFault(
   serviceId: string,
   record: AuthleteEmulatorRequest,
 ): AuthleteFault | undefined {
-  const index = state.faults.findIndex(
-    ({ fault }) =>
+  const queued = state.faults.take(
+    (fault) =>
       (fault.operation === '*' || fault.operation === operation) &&
       (fault.serviceId === undefined || fault.serviceId === serviceId),
   );
-  const queued = state.faults[index];
-  if (!queued) return state.faultPolicy?.(record);
-  queued.remaining -= 1;
-  if (queued.remaining === 0) state.faults.splice(index, 1);
-  return queued.fault;
+  return queued ?? state.faultPolicy?.(record);
 }
 
 /** 401 when the bearer token is missing or unknown; 403 when it is known but not for this service. */
@@ -142,15 +140,6 @@ function authenticate(
     );
   }
   return undefined;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /** JSON or form; undefined when it is neither. */

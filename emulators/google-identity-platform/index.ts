@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { GoogleIdentityPlatformEmulator, GoogleEmulatorOptions } from './public-types';
+import { FaultQueue } from '../fault-queue';
 import { createEmulatorServer, REVOKE_PATH, type EmulatorState } from './server';
 import { AccountStore } from './store';
 
@@ -32,7 +33,7 @@ export async function startGoogleIdentityPlatformEmulator(
   const state: EmulatorState = {
     store,
     apiKeys: new Set(apiKeys),
-    faults: [],
+    faults: new FaultQueue(),
     requests: [],
     appleLatencyMs: opts.appleLatencyMs ?? 0,
     faultPolicy: undefined,
@@ -61,12 +62,7 @@ export async function startGoogleIdentityPlatformEmulator(
       return t ? { ...t } : undefined;
     },
     account: (uid, tenantId) => store.account(uid, tenantId),
-    injectFault: (fault) => {
-      const remaining = fault.times ?? 1;
-      if (!Number.isInteger(remaining) || remaining < 1)
-        throw new RangeError('fault.times must be a positive integer');
-      state.faults.push({ fault: { ...fault }, remaining });
-    },
+    injectFault: (fault) => state.faults.push(fault),
     setFaultPolicy: (policy) => {
       state.faultPolicy = policy;
     },

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { FaultQueue } from '../fault-queue';
 import { apiKeyInvalid, apiKeyMissing, googleError, identityToolkitError } from './google-error';
 import type { GoogleEmulatorRequest, GoogleFault, GoogleFaultPolicy, RequestOutcome } from './public-types';
 import { checkRevokeTokenBody, type RevokeTokenBody } from './request-rules';
@@ -11,7 +12,7 @@ const MAX_BODY = 1 << 20;
 export interface EmulatorState {
   store: AccountStore;
   apiKeys: ReadonlySet<string>;
-  faults: Array<{ fault: GoogleFault; remaining: number }>;
+  faults: FaultQueue<GoogleFault>;
   requests: GoogleEmulatorRequest[];
   appleLatencyMs: number;
   faultPolicy: GoogleFaultPolicy | undefined;
@@ -39,14 +40,6 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
-}
-
-function takeFault(state: EmulatorState): GoogleFault | undefined {
-  const queued = state.faults[0];
-  if (!queued) return undefined;
-  queued.remaining -= 1;
-  if (queued.remaining === 0) state.faults.shift();
-  return queued.fault;
 }
 
 function faultAnswer(fault: GoogleFault): Answer {
@@ -141,7 +134,7 @@ async function answer(
   entry.apiKey =
     typeof key !== 'string' || key === '' ? 'missing' : state.apiKeys.has(key) ? 'valid' : 'invalid';
 
-  const fault = takeFault(state) ?? state.faultPolicy?.(entry);
+  const fault = state.faults.take() ?? state.faultPolicy?.(entry);
   if (fault?.delayMs) await delay(fault.delayMs);
   if (fault && !fault.afterHandling) return fault.reset ? 'reset' : faultAnswer(fault);
   const handled = await handleRevoke(state, json, parsed, entry);

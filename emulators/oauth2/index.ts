@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { FaultQueue } from '../fault-queue';
 import { generateSelfSignedCertificate } from '../tls-certificate';
 import type {
   OAuth2Emulator,
@@ -70,7 +71,7 @@ export async function startOAuth2Emulator(opts: OAuth2EmulatorOptions = {}): Pro
     clients: new Map((opts.clients ?? []).map((c) => [c.clientId, { ...c }])),
     tokens,
     behaviour,
-    faults: [],
+    faults: new FaultQueue(),
     requests: [],
     seenJtis: new Map(),
     faultPolicy: undefined,
@@ -119,12 +120,7 @@ export async function startOAuth2Emulator(opts: OAuth2EmulatorOptions = {}): Pro
     token: (value) => tokens.get(value),
     tokens: () => tokens.all(),
     isActive: (value) => tokens.isActive(value),
-    injectFault: (fault: OAuth2Fault) => {
-      const remaining = fault.times ?? 1;
-      if (!Number.isInteger(remaining) || remaining < 1)
-        throw new RangeError('fault.times must be a positive integer');
-      state.faults.push({ fault: { ...fault }, remaining });
-    },
+    injectFault: (fault: OAuth2Fault) => state.faults.push(fault),
     setFaultPolicy: (policy) => {
       state.faultPolicy = policy;
     },

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fingerprint } from '../../api/fingerprint';
+import type { FaultQueue } from '../fault-queue';
 import { assertionAlgs, authenticateClient, detectAuthMethod, type ClientAuthResult } from './client-auth';
 import type {
   OAuth2EmulatorBehaviour,
@@ -25,7 +26,7 @@ export interface EmulatorState {
   clients: Map<string, OAuth2EmulatorClient>;
   tokens: TokenStore;
   behaviour: OAuth2EmulatorBehaviour;
-  faults: Array<{ fault: OAuth2Fault; remaining: number }>;
+  faults: FaultQueue<OAuth2Fault>;
   requests: OAuth2EmulatorRequest[];
   seenJtis: Map<string, number>;
   faultPolicy: OAuth2FaultPolicy | undefined;
@@ -61,12 +62,8 @@ function takeFault(
   endpoint: OAuth2EmulatorEndpoint,
   entry: OAuth2EmulatorRequest,
 ): OAuth2Fault | undefined {
-  const index = state.faults.findIndex((q) => q.fault.endpoint === endpoint || q.fault.endpoint === '*');
-  const queued = state.faults[index];
-  if (!queued) return state.faultPolicy?.(entry);
-  queued.remaining -= 1;
-  if (queued.remaining === 0) state.faults.splice(index, 1);
-  return queued.fault;
+  const queued = state.faults.take((fault) => fault.endpoint === endpoint || fault.endpoint === '*');
+  return queued ?? state.faultPolicy?.(entry);
 }
 
 function sendJson(

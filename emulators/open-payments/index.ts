@@ -6,7 +6,8 @@ import type {
   OpenPaymentsEmulatorOptions,
   OpenPaymentsRequestRecord,
 } from './public-types';
-import { handle, pushFault, type EmulatorState } from './server';
+import { FaultQueue } from '../fault-queue';
+import { checkFaultStatus, handle, type EmulatorState } from './server';
 import { GnapStore } from './store';
 
 export type * from './public-types';
@@ -58,7 +59,13 @@ export async function startOpenPaymentsEmulator(
   const { port } = server.address() as AddressInfo;
   const hostPart = host.includes(':') ? `[${host}]` : host;
   const baseUrl = `http://${hostPart}:${port}`;
-  const state: EmulatorState = { store: new GnapStore(baseUrl), baseUrl, mode, faults: [], requests: [] };
+  const state: EmulatorState = {
+    store: new GnapStore(baseUrl),
+    baseUrl,
+    mode,
+    faults: new FaultQueue(checkFaultStatus),
+    requests: [],
+  };
   ready.state = state;
   let closed = false;
 
@@ -76,7 +83,7 @@ export async function startOpenPaymentsEmulator(
     configure: (settings) => {
       if (settings.mode !== undefined) state.mode = checkMode(settings.mode);
     },
-    injectFault: (fault) => pushFault(state, fault),
+    injectFault: (fault) => state.faults.push(fault),
     setFaultPolicy: (policy) => {
       if (policy) state.faultPolicy = policy;
       else delete state.faultPolicy;

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestLike } from '@interledger/http-signature-utils';
 import { fingerprint } from '../../api/fingerprint';
+import type { FaultQueue } from '../fault-queue';
+import { readBody } from '../read-body';
 import type {
   OpenPaymentsEmulatorMode,
   OpenPaymentsFault,
@@ -12,16 +14,11 @@ import type {
 import { checkSignature, signatureFields } from './signature-check';
 import type { GnapStore } from './store';
 
-interface QueuedFault {
-  fault: OpenPaymentsFault;
-  remaining: number;
-}
-
 export interface EmulatorState {
   store: GnapStore;
   baseUrl: string;
   mode: OpenPaymentsEmulatorMode;
-  faults: QueuedFault[];
+  faults: FaultQueue<OpenPaymentsFault>;
   requests: OpenPaymentsRequestRecord[];
   faultPolicy?: OpenPaymentsFaultPolicy;
 }
@@ -44,27 +41,19 @@ const refuse = (status: number, errorCode: string, description: string, outcome:
   outcome,
 });
 
-export function pushFault(state: EmulatorState, fault: OpenPaymentsFault): void {
-  const remaining = fault.times ?? 1;
-  if (!Number.isInteger(remaining) || remaining < 1)
-    throw new RangeError('fault.times must be a positive integer');
+/** The check an injected fault gets beyond its `times`. */
+export function checkFaultStatus(fault: OpenPaymentsFault): void {
   if (fault.status !== undefined && !(fault.status >= 100 && fault.status <= 599)) {
     throw new RangeError('fault.status must be an HTTP status');
   }
-  state.faults.push({ fault: { ...fault }, remaining });
 }
 
 function takeFault(state: EmulatorState, route: OpenPaymentsRoute, id: string | undefined) {
-  const index = state.faults.findIndex(({ fault }) => {
+  return state.faults.take((fault) => {
     const r = fault.route ?? '*';
     const routeMatches = r === route || (r === '*' && (route === 'revokeToken' || route === 'cancelGrant'));
     return routeMatches && (fault.id === undefined || fault.id === id);
   });
-  const queued = state.faults[index];
-  if (!queued) return undefined;
-  queued.remaining -= 1;
-  if (queued.remaining === 0) state.faults.splice(index, 1);
-  return queued.fault;
 }
 
 const defaultErrorCode = (status: number): string =>
@@ -119,6 +108,14 @@ function route(method: string, path: string): { route: OpenPaymentsRoute; id?: s
 
 const badHeaders = (check: SignatureCheck): boolean => check === 'missing' || check === 'malformed';
 
+/** Rafiki's answer to a signature that is present but not verified, once the token or grant matched. */
+function signatureRefusal(check: SignatureCheck): Decision | undefined {
+  if (check === 'unknown-key-id')
+    return refuse(400, 'invalid_client', 'could not determine client', 'unknown-key-id');
+  if (check !== 'verified') return refuse(401, 'invalid_client', 'invalid signature', 'bad-signature');
+  return undefined;
+}
+
 /** Rafiki's token management (tokenHttpsigMiddleware, then revoke), with the mode for revoked tokens. */
 function revokeToken(
   state: EmulatorState,
@@ -136,9 +133,8 @@ function revokeToken(
     // Rafiki's lookup skips revoked tokens, so a revoked one looks unknown.
     return refuse(401, 'invalid_client', 'invalid access token', 'already-revoked-refused');
   }
-  if (check === 'unknown-key-id')
-    return refuse(400, 'invalid_client', 'could not determine client', 'unknown-key-id');
-  if (check !== 'verified') return refuse(401, 'invalid_client', 'invalid signature', 'bad-signature');
+  const refused = signatureRefusal(check);
+  if (refused) return refused;
   if (token.revokedAt) return ok('already-revoked');
   state.store.revokeToken(token, 'token', new Date());
   return ok('revoked');
@@ -162,21 +158,11 @@ function cancelGrant(
   if (grant.canceledAt && state.mode === 'rafiki') {
     return refuse(401, 'invalid_continuation', 'invalid grant', 'already-canceled-refused');
   }
-  if (check === 'unknown-key-id')
-    return refuse(400, 'invalid_client', 'could not determine client', 'unknown-key-id');
-  if (check !== 'verified') return refuse(401, 'invalid_client', 'invalid signature', 'bad-signature');
+  const refused = signatureRefusal(check);
+  if (refused) return refused;
   if (grant.canceledAt) return ok('already-canceled');
   state.store.cancelGrant(grant, new Date());
   return ok('grant-canceled');
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function write(res: ServerResponse, record: OpenPaymentsRequestRecord, d: Decision): void {

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { generateSelfSignedCertificate } from '../tls-certificate';
-import { FaultQueue } from './fault-queue';
+import { FaultQueue } from '../fault-queue';
 import { OperationStore } from './operations';
 import type {
   YandexEmulator,

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { refreshTokenService } from '@yandex-cloud/nodejs-sdk/iam-v1';
 import { type operation, operationService } from '@yandex-cloud/nodejs-sdk/operation';
-import type { FaultQueue } from './fault-queue';
+import type { FaultQueue } from '../fault-queue';
 import { listRefreshTokens } from './list-refresh-tokens';
 import type { OperationStore } from './operations';
 import type {
@@ -19,7 +19,7 @@ import type { TokenStore } from './store';
 export interface EmulatorState {
   tokens: TokenStore;
   operations: OperationStore;
-  faults: FaultQueue;
+  faults: FaultQueue<YandexFault>;
   behaviour: YandexEmulatorBehaviour;
   calls: YandexEmulatorCall[];
   /** IAM token -> subject id. */
@@ -87,7 +87,8 @@ function unary<Req, Res>(
     const faultMessage = (fault: YandexFault) => fault.message ?? `emulated ${statusName(fault.code)}`;
 
     const run = (): void => {
-      const fault = state.faults.take(method) ?? state.faultPolicy?.(record);
+      const fault =
+        state.faults.take((f) => f.method === method || f.method === '*') ?? state.faultPolicy?.(record);
       if (fault && !fault.afterHandling)
         return later(state, fault.delayMs ?? 0, () =>
           fail(fault.code, faultMessage(fault), fault.afterHeaders),

@@ -1,0 +1,11 @@
+import type { IncomingMessage } from 'node:http';
+
+/** A request's whole body as UTF-8 text, however large (the emulators' callers are tests). */
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
