@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { AuthleteAdapter, authleteClusters, authleteClusterUrl } from '../../activities/authlete/adapter';
-import { ConfigError } from '../../common/config-error';
-import { readConfigFile, type ConnectionSection } from './section';
+import { envVariableName, readCredential, type ConnectionSection } from './section';
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -22,10 +21,7 @@ const schema = z
     /** A file holding it (trimmed). */
     serviceAccessTokenFile: z.string().min(1).optional(),
     /** The name of an environment variable holding it, read when the connection is first used. */
-    serviceAccessTokenEnv: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
-      .optional(),
+    serviceAccessTokenEnv: envVariableName.optional(),
     /** Per-call deadline. @default 15000 */
     callTimeoutMs: z.number().int().positive().max(600_000).optional(),
   })
@@ -42,22 +38,11 @@ const schema = z
 export type AuthleteConnectionConfig = z.input<typeof schema>;
 
 function serviceAccessToken(name: string, c: z.output<typeof schema>, env: NodeJS.ProcessEnv): string {
-  if (c.serviceAccessToken !== undefined) return c.serviceAccessToken;
-  if (c.serviceAccessTokenFile !== undefined) {
-    const field = `authlete.${name}.serviceAccessTokenFile`;
-    const token = readConfigFile(field, c.serviceAccessTokenFile);
-    if (!token) throw new ConfigError(field, `${c.serviceAccessTokenFile} is empty`);
-    return token;
-  }
-  const variable = c.serviceAccessTokenEnv as string;
-  const token = env[variable]?.trim();
-  if (!token) {
-    throw new ConfigError(
-      `authlete.${name}.serviceAccessTokenEnv`,
-      `environment variable ${variable} is not set or empty`,
-    );
-  }
-  return token;
+  return readCredential(
+    `authlete.${name}.serviceAccessToken`,
+    { inline: c.serviceAccessToken, file: c.serviceAccessTokenFile, variable: c.serviceAccessTokenEnv },
+    env,
+  );
 }
 
 /**

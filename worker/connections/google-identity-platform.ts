@@ -3,8 +3,7 @@ import {
   DEFAULT_GOOGLE_IDENTITY_TOOLKIT_URL,
   GoogleIdentityPlatformAdapter,
 } from '../../activities/google-identity-platform/adapter';
-import { ConfigError } from '../../common/config-error';
-import { readConfigFile, type ConnectionSection } from './section';
+import { envVariableName, readCredential, type ConnectionSection } from './section';
 
 const loopbackHosts = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
@@ -28,10 +27,7 @@ const schema = z
     /** A file holding the API key (trimmed). */
     apiKeyFile: z.string().min(1).optional(),
     /** The name of an environment variable of the worker holding the API key. */
-    apiKeyEnv: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
-      .optional(),
+    apiKeyEnv: envVariableName.optional(),
     /** @default 'https://identitytoolkit.googleapis.com' */
     baseUrl: baseUrl.optional(),
     /** Limit for the response headers and body each, in ms. @default 15000 */
@@ -43,18 +39,11 @@ const schema = z
   );
 
 function apiKeyOf(name: string, c: z.output<typeof schema>, env: NodeJS.ProcessEnv): string {
-  if (c.apiKey !== undefined) return c.apiKey;
-  const field = `google-identity-platform.${name}`;
-  if (c.apiKeyFile !== undefined) {
-    const key = readConfigFile(`${field}.apiKeyFile`, c.apiKeyFile);
-    if (!key) throw new ConfigError(`${field}.apiKeyFile`, `${c.apiKeyFile} is empty`);
-    return key;
-  }
-  const variable = c.apiKeyEnv as string;
-  const key = env[variable]?.trim();
-  if (!key)
-    throw new ConfigError(`${field}.apiKeyEnv`, `environment variable ${variable} is not set or empty`);
-  return key;
+  return readCredential(
+    `google-identity-platform.${name}.apiKey`,
+    { inline: c.apiKey, file: c.apiKeyFile, variable: c.apiKeyEnv },
+    env,
+  );
 }
 
 /** `{"google-identity-platform": {"default": {"apiKeyEnv": "GIP_API_KEY"}}}` */
