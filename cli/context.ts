@@ -1,6 +1,6 @@
 import type { Operation } from '../api';
 import { isBulkJobOperation } from '../client/bulk-jobs';
-import { printBulkJob } from './bulk-command';
+import { printBulkJob } from './bulk/format';
 import type { RevocationClient } from '../client/revocation-client';
 import { colourEnabled, createStyler, type Styler } from './colour';
 import { connectClient } from './connect';

@@ -5,7 +5,8 @@ import { plain, type Styler } from './colour';
 /** A value and how to colour it; colour is applied after padding, so columns stay aligned. */
 type Cell = string | undefined | { text: string | undefined; paint: (s: string) => string };
 
-function lines(rows: Array<[string, Cell]>, style: Styler): string {
+/** Aligned `key  value` lines, skipping empty values; the keys dimmed when `style` colours. */
+export function keyValueLines(rows: Array<[string, Cell]>, style: Styler = plain): string {
   const present = rows
     .map(([k, v]): [string, string | undefined, (s: string) => string] =>
       typeof v === 'object' ? [k, v.text, v.paint] : [k, v, (s) => s],
@@ -53,7 +54,7 @@ export function formatOperation(op: Operation, style: Styler = plain): string {
   const connection = text(field(m, 'connection'));
   const attempts = text(field(m, 'attempts'));
   const polls = text(field(m, 'polls'));
-  return lines(
+  return keyValueLines(
     [
       ['id', op.id],
       ['done', String(op.done)],

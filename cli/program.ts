@@ -4,7 +4,7 @@ import type { CliContext } from './context';
 import { exitCodesHelp } from './exit-codes';
 import { addCancelCommand, addGetCommand, addListCommand, addWaitCommand } from './read-commands';
 import { addAuthleteCommand } from './authlete-command';
-import { addBulkCommand } from './bulk-command';
+import { addBulkCommand } from './bulk';
 import { addGoogleIdentityPlatformCommand } from './google-identity-platform-command';
 import { addOAuth2Command } from './oauth2-command';
 import { addOpenPaymentsCommand } from './open-payments-command';

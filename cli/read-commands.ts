@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { isBulkJobOperation } from '../client/bulk-jobs';
-import { waitForBulkJob } from './bulk-command';
+import { waitForBulkJob } from './bulk/wait';
 import { Code, durationMs } from '../api';
 import { OperationNotFoundError, OperationWaitTimeoutError } from '../client/errors';
 import type { CliContext } from './context';

@@ -9,7 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { CommanderError } from 'commander';
 import { BulkTypeUrl, Code, type BulkRevocationReport } from '../api';
 import { bulkJobId, getBulkJob, type BulkJobOperation } from '../client/bulk-jobs';
-import { addBulkCommand } from '../cli/bulk-command';
+import { addBulkCommand } from '../cli/bulk';
 import { CliContext } from '../cli/context';
 import { errorLine, exitCodeOf } from '../cli/exit-codes';
 import { buildProgram } from '../cli/program';
