@@ -11,3 +11,5 @@ export * from './status-codes';
 export * from './validation';
 export * from './duration';
 export * from './new-operation';
+export * from './schedule';
+export * from './schedule-fields';
