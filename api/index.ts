@@ -13,3 +13,4 @@ export * from './duration';
 export * from './new-operation';
 export * from './schedule';
 export * from './schedule-fields';
+export * from './list-options';

@@ -14,11 +14,10 @@ import {
   defaultDescription,
   describeTarget,
   durationMs,
-  InvalidArgumentError,
   newRevokeOperation,
   OPERATION_ID_PREFIX,
+  parseListOperationsOptions,
   parseRevokeTokensInput,
-  providerKeys,
   providerTitle,
   QueryNames,
   SearchAttributes,
@@ -287,35 +286,16 @@ export class RevocationClient {
 
   /** Operations by provider, subject and done, newest first, from the visibility store. */
   async list(options: ListOptions = {}): Promise<{ operations: OperationSummary[]; nextPageToken?: string }> {
+    const { provider, subject, done, pageSize, pageToken } = parseListOperationsOptions(options);
     const clauses = [`WorkflowType = '${WorkflowTypes.revokeTokens}'`];
-    if (options.provider !== undefined) {
-      if (!(providerKeys as string[]).includes(options.provider)) {
-        throw new InvalidArgumentError([
-          { field: 'provider', description: `must be one of ${providerKeys.join(', ')}` },
-        ]);
-      }
-      clauses.push(`${SearchAttributes.provider.name} = '${options.provider}'`);
-    }
-    if (options.subject !== undefined) {
-      if (!/^[^'"\\]{1,256}$/.test(options.subject)) {
-        throw new InvalidArgumentError([
-          { field: 'subject', description: 'must be 1-256 characters without quotes or backslashes' },
-        ]);
-      }
-      clauses.push(`${SearchAttributes.subject.name} = '${options.subject}'`);
-    }
-    if (options.done !== undefined) clauses.push(`ExecutionStatus ${options.done ? '!=' : '='} 'Running'`);
-    const pageSize = options.pageSize ?? 50;
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
-      throw new InvalidArgumentError([
-        { field: 'pageSize', description: 'must be an integer from 1 to 1000' },
-      ]);
-    }
+    if (provider !== undefined) clauses.push(`${SearchAttributes.provider.name} = '${provider}'`);
+    if (subject !== undefined) clauses.push(`${SearchAttributes.subject.name} = '${subject}'`);
+    if (done !== undefined) clauses.push(`ExecutionStatus ${done ? '!=' : '='} 'Running'`);
     const res = await this.temporal.workflowService.listWorkflowExecutions({
       namespace: this.temporal.options.namespace,
       query: clauses.join(' AND '),
       pageSize,
-      nextPageToken: options.pageToken ? Buffer.from(options.pageToken, 'base64url') : undefined,
+      nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
     });
     const operations: OperationSummary[] = [];
     for (const raw of res.executions) {
