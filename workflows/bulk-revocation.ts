@@ -40,7 +40,7 @@ import {
 } from '../api';
 import { bulkCurrentDetails } from './current-details';
 import { statusOf } from './failures';
-import { getOperationQuery } from './revoke-tokens';
+import { getOperationQuery } from './operation-state';
 
 export type BulkOperation = Operation<BulkRevocationMetadata, BulkRevocationReport>;
 

@@ -1,3 +1,4 @@
-export { revokeTokens, getOperationQuery, attemptFailedSignal } from './revoke-tokens';
+export { getOperationQuery } from './operation-state';
+export { revokeTokens, attemptFailedSignal } from './revoke-tokens';
 export { revokeSubject } from './revoke-subject';
 export { bulkRevocation, pauseSignal, resumeSignal, setThrottleUpdate } from './bulk-revocation';

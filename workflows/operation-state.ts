@@ -1,87 +1,91 @@
-import { setCurrentDetails } from '@temporalio/workflow';
-import {
-  newRevokeOperation,
-  TypeUrl,
-  type NewOperationFields,
-  type RevokePhase,
-  type RevokeTokensMetadata,
-  type RevokeTokensMetadataFields,
-  type RevokeTokensOperation,
-  type RevokeTokensResponseFields,
-  type Status,
-} from '../api';
-import { revokeCurrentDetails, type RevokeProgressNote } from './current-details';
+import { ApplicationFailure, defineQuery, setCurrentDetails } from '@temporalio/workflow';
+import { codeName, QueryNames, type Operation, type Status, type TypedMessage } from '../api';
 
 /**
- * The Operation a `revokeTokens` workflow keeps and serves through `getOperation`. Every mutation
- * goes through here so `modifiedAt` and the Web UI's current details follow each state change.
+ * Answers with the operation as it is now; served by every workflow of the engine (`revokeTokens`,
+ * `revokeSubject`, `bulkRevocation`), by running and closed executions alike, so the client's `get`
+ * and `wait` read any of them.
  */
-export class OperationState {
-  private readonly op: RevokeTokensOperation;
-  private note: RevokeProgressNote = {};
+export const getOperationQuery = defineQuery<Operation>(QueryNames.getOperation);
 
-  constructor(init: NewOperationFields) {
-    this.op = newRevokeOperation(init);
-    this.touch();
-  }
+/** An Operation that ended with an error. */
+export type FailedOperation<M extends TypedMessage, R extends TypedMessage> = Operation<M, R> & {
+  error: Status;
+};
 
-  get metadata(): Readonly<RevokeTokensMetadata> {
+/**
+ * The Operation a workflow keeps and serves through `getOperationQuery`. Every change goes through
+ * here, so `modifiedAt` and the Web UI's current details follow each one, and `done`, `error` and
+ * `response` keep the envelope's rules: while running, `error` is at most the latest transient
+ * failure; once done, exactly one of `error` and `response` is set.
+ *
+ * Each workflow extends it with its own transitions and says how its current details read
+ * (`currentDetails`); used as is, it serves an Operation without current details.
+ */
+export class OperationState<M extends TypedMessage, R extends TypedMessage> {
+  /** Served as given: the first change (or a subclass's constructor) stamps `modifiedAt`. */
+  constructor(protected readonly op: Operation<M, R>) {}
+
+  get metadata(): Readonly<M> {
     return this.op.metadata;
   }
 
-  /** A copy, so a query caller never holds live state. */
-  snapshot(): RevokeTokensOperation {
-    return JSON.parse(JSON.stringify(this.op)) as RevokeTokensOperation;
+  get done(): boolean {
+    return this.op.done;
   }
 
-  update(patch: Partial<RevokeTokensMetadataFields>): void {
+  /** A copy, so a query caller never holds live state. */
+  snapshot(): Operation<M, R> {
+    return JSON.parse(JSON.stringify(this.op)) as Operation<M, R>;
+  }
+
+  update(patch: Partial<M>): void {
     Object.assign(this.op.metadata, patch);
     this.touch();
   }
 
-  phase(phase: RevokePhase): void {
-    this.update({ phase });
-  }
-
-  /** A provider call succeeded: the latest transient failure no longer describes the operation. */
-  callSucceeded(patch: Partial<RevokeTokensMetadataFields> = {}): void {
+  succeed(response: R, patch: Partial<M> = {}): Operation<M, R> {
     delete this.op.error;
-    this.note = {};
-    this.update({ ...patch, attempts: this.op.metadata.attempts + 1 });
-  }
-
-  /** A provider call failed and will be retried: `done` stays false, `error` shows why. */
-  attemptFailed(status: Status, attempt?: number): void {
-    if (this.op.done) return;
-    this.op.error = status;
-    this.note = attempt !== undefined ? { retry: { attempt } } : {};
-    this.update({ attempts: this.op.metadata.attempts + 1 });
-  }
-
-  succeed(response: RevokeTokensResponseFields): RevokeTokensOperation {
-    delete this.op.error;
-    this.op.response = { '@type': TypeUrl.revokeTokensResponse, ...response };
+    this.op.response = response;
     this.op.done = true;
-    this.update({ phase: 'DONE' });
+    this.update(patch);
     return this.snapshot();
   }
 
-  fail(status: Status): RevokeTokensOperation {
+  fail(status: Status, patch: Partial<M> = {}): FailedOperation<M, R> {
     delete this.op.response;
     this.op.error = status;
     this.op.done = true;
-    this.update({ phase: 'DONE' });
-    return this.snapshot();
+    this.update(patch);
+    return this.snapshot() as FailedOperation<M, R>;
   }
 
-  /** The durable wait before poll `poll` (shown in the Web UI; not part of the Operation). */
-  waitingForPoll(poll: number, delayMs: number): void {
-    this.note.nextPoll = { poll, at: new Date(Date.now() + delayMs), delayMs };
-    setCurrentDetails(revokeCurrentDetails(this.op, this.note));
+  /** The Web UI's current details of the Operation as it is; undefined shows none. */
+  protected currentDetails(): string | undefined {
+    return undefined;
   }
 
-  private touch(): void {
+  /** Shows the current details again, for a change outside the Operation (`modifiedAt` stays). */
+  protected showDetails(): void {
+    const details = this.currentDetails();
+    if (details !== undefined) setCurrentDetails(details);
+  }
+
+  protected touch(): void {
     this.op.modifiedAt = new Date().toISOString();
-    setCurrentDetails(revokeCurrentDetails(this.op, this.note));
+    this.showDetails();
   }
+}
+
+/**
+ * The failure that ends an execution with a failed Operation: its type is the code's name, so the
+ * Web UI's Failed filter finds it, and its first detail is the final Operation.
+ */
+export function operationFailure(operation: FailedOperation<TypedMessage, TypedMessage>): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: codeName(operation.error.code),
+    message: operation.error.message,
+    nonRetryable: true,
+    details: [operation],
+  });
 }

@@ -1,19 +1,14 @@
 import {
   ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
-  defineQuery,
   defineSignal,
   isCancellation,
   setHandler,
   sleep,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   Code,
-  codeName,
   defaultDescription,
   describeTarget,
   durationMs,
@@ -21,23 +16,19 @@ import {
   parseRevokeTokensInput,
   providerKeys,
   providerTitle,
-  QueryNames,
-  SearchAttributes,
   SignalNames,
   subjectOf,
   TypeUrl,
-  type Outcome,
   type RevokeTokensInput,
   type RevokeTokensOperation,
   type RevokeTokensWorkflowInput,
   type Status,
 } from '../api';
 import { statusOf } from './failures';
-import { OperationState } from './operation-state';
+import { getOperationQuery, operationFailure } from './operation-state';
 import { defaultTiming, revokeAtProvider, type Timing } from './providers';
-
-/** Answers with the operation as it is now; served by running and closed executions alike. */
-export const getOperationQuery = defineQuery<RevokeTokensOperation>(QueryNames.getOperation);
+import { RevokeTokensState } from './revoke-tokens-state';
+import { setSearchAttributes } from './search-attributes';
 
 /** Sent by the worker when a provider call failed and will be retried (see worker/attempt-failure-reporter). */
 export interface AttemptFailedSignal {
@@ -57,26 +48,11 @@ function resolveTiming(input: RevokeTokensInput): Timing {
   };
 }
 
-function setAttributes(pairs: Record<string, string | undefined>): void {
-  const keys = SearchAttributes as Record<string, (typeof SearchAttributes)[keyof typeof SearchAttributes]>;
-  const updates: SearchAttributeUpdatePair[] = [];
-  for (const [name, value] of Object.entries(pairs)) {
-    const key = keys[name];
-    if (key && value !== undefined) updates.push({ key, value } as SearchAttributeUpdatePair);
-  }
-  if (updates.length > 0) upsertSearchAttributes(updates);
-}
-
 /** Ends the execution as failed, with the final Operation as the failure's detail. */
-function failOperation(state: OperationState, status: Status): never {
-  const operation = state.fail(status);
-  setAttributes({ outcome: 'FAILED' satisfies Outcome });
-  throw ApplicationFailure.create({
-    type: codeName(status.code),
-    message: status.message,
-    nonRetryable: true,
-    details: [operation],
-  });
+function failOperation(state: RevokeTokensState, status: Status): never {
+  const operation = state.ended(status);
+  setSearchAttributes({ outcome: 'FAILED' });
+  throw operationFailure(operation);
 }
 
 /**
@@ -95,7 +71,7 @@ export async function revokeTokens(raw: RevokeTokensWorkflowInput): Promise<Revo
   }
 
   const request = input?.request;
-  const state = new OperationState({
+  const state = new RevokeTokensState({
     id: info.workflowId,
     // An invalid input may hold anything, secrets included; describe it without echoing it.
     description: input
@@ -111,12 +87,12 @@ export async function revokeTokens(raw: RevokeTokensWorkflowInput): Promise<Revo
   setHandler(attemptFailedSignal, (signal) => state.attemptFailed(signal.status, signal.attempt));
 
   const rawProvider = typeof raw?.request?.provider === 'string' ? raw.request.provider : undefined;
-  setAttributes({
+  setSearchAttributes({
     provider: (providerKeys as string[]).includes(rawProvider ?? '') ? rawProvider : undefined,
     connection: request?.connection,
     subject: request ? subjectOf(request) : undefined,
     createdBy: input?.createdBy,
-    outcome: 'RUNNING' satisfies Outcome,
+    outcome: 'RUNNING',
   });
 
   if (!input || !request) {
@@ -142,8 +118,8 @@ export async function revokeTokens(raw: RevokeTokensWorkflowInput): Promise<Revo
   try {
     const result = await work.run(() => revokeAtProvider(request, { state, timing }));
     deadlineScope.cancel();
-    const operation = state.succeed(result);
-    setAttributes({ outcome: 'SUCCEEDED' satisfies Outcome, subject: result.subjectId });
+    const operation = state.revoked(result);
+    setSearchAttributes({ outcome: 'SUCCEEDED', subject: result.subjectId });
     return operation;
   } catch (err) {
     deadlineScope.cancel();
@@ -155,8 +131,8 @@ export async function revokeTokens(raw: RevokeTokensWorkflowInput): Promise<Revo
           details: [],
         });
       }
-      state.fail({ code: Code.CANCELLED, message: 'operation cancelled', details: [] });
-      setAttributes({ outcome: 'CANCELLED' satisfies Outcome });
+      state.ended({ code: Code.CANCELLED, message: 'operation cancelled', details: [] });
+      setSearchAttributes({ outcome: 'CANCELLED' });
       throw err;
     }
     // A provider call that failed for good was a call too; retried ones were counted by their signal.

@@ -1,5 +1,5 @@
 import type { RevokeTokensResponseFields, RevokeTokensTiming } from '../../api';
-import type { OperationState } from '../operation-state';
+import type { RevokeTokensState } from '../revoke-tokens-state';
 
 /** Resolved timing of one operation, in milliseconds. */
 export interface Timing {
@@ -18,7 +18,7 @@ export const defaultTiming: Readonly<Record<keyof RevokeTokensTiming, string>> =
 
 /** What a provider step gets: the state to report progress into and the resolved timing. */
 export interface ProviderContext {
-  state: OperationState;
+  state: RevokeTokensState;
   timing: Timing;
 }
 
