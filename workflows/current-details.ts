@@ -1,4 +1,5 @@
 import {
+  Code,
   codeName,
   type BulkCounts,
   type BulkRevocationMetadata,
@@ -148,7 +149,7 @@ export function subjectCurrentDetails(
     ? '**running**'
     : !end.error
       ? `**done: ${plural(md.succeeded, 'revocation')} succeeded**`
-      : `**${codeName(end.error.code) === 'CANCELLED' ? 'cancelled' : `failed: ${codeName(end.error.code)}`}**`;
+      : `**${end.error.code === Code.CANCELLED ? 'cancelled' : `failed: ${codeName(end.error.code)}`}**`;
   const lines = [
     `${headline} · subject ${md.subject}`,
     `children: ${md.succeeded} succeeded, ${md.failed} failed, ${md.running} running of ${md.total}`,
