@@ -9,7 +9,7 @@ import { addGoogleIdentityPlatformCommand } from './google-identity-platform-com
 import { addOAuth2Command } from './oauth2-command';
 import { addOpenPaymentsCommand } from './open-payments-command';
 import { addRevokeSubjectCommand } from './revoke-subject-command';
-import { addScheduleCommand } from './schedule-command';
+import { addScheduleCommand } from './schedule';
 import { addStartCommand, addYandexCommand } from './start-commands';
 
 const environmentHelp = `Environment:

@@ -11,7 +11,7 @@ import { Command, CommanderError } from 'commander';
 import { InvalidArgumentError, type BulkRevocationJobInput } from '../api';
 import { CliContext } from '../cli/context';
 import { errorLine, exitCodeOf } from '../cli/exit-codes';
-import { addScheduleCommand } from '../cli/schedule-command';
+import { addScheduleCommand } from '../cli/schedule';
 import {
   backfillBulkSchedule,
   BulkScheduleAlreadyExistsError,
