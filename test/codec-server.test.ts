@@ -219,7 +219,7 @@ void describe('codec server', () => {
     const key = testKeyring().keys.get('test') as Buffer;
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(__dirname, '..', 'worker', 'codec-server-main.ts')],
+      ['--import', 'tsx', join(__dirname, '..', 'codec-server', 'main.ts')],
       {
         env: {
           ...process.env,
