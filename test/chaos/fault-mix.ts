@@ -55,6 +55,7 @@ export interface FaultMixOptions {
 /** Decides, call by call, whether a fault answers it, and logs every call it was asked about. */
 export class FaultMix {
   readonly log: MixDecision[] = [];
+  private advertisedRetryAfter = false;
 
   constructor(private readonly o: FaultMixOptions) {}
 
@@ -69,12 +70,19 @@ export class FaultMix {
   /** `advertisesRetryAfter: false` for protocols without it (gRPC): their 429-like faults carry none. */
   decide(key: string, kinds: readonly FaultKind[], advertisesRetryAfter = true): FaultKind | undefined {
     const at = Date.now();
-    const kind =
+    let kind =
       kinds.length > 0 && this.o.random() < this.o.rate
         ? kinds[Math.floor(this.o.random() * kinds.length)]
         : undefined;
+    // The seed does not fix the order in which concurrent calls reach the mix, so it cannot promise
+    // a Retry-After answer; the first fault on a protocol that has Retry-After is one, so every run
+    // checks that it is honoured.
+    if (kind && advertisesRetryAfter && !this.advertisedRetryAfter && kinds.includes('rate-limited')) {
+      kind = 'rate-limited';
+    }
     const withRetryAfter =
       advertisesRetryAfter && (kind === 'rate-limited' || kind === 'unavailable-retry-after');
+    if (withRetryAfter) this.advertisedRetryAfter = true;
     this.log.push({ key, at, kind, ...(withRetryAfter ? { retryAfterMs: this.retryAfterMs } : {}) });
     return kind;
   }
