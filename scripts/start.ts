@@ -9,7 +9,7 @@ import type { DemoEmulator } from '../emulators/demo';
 import { startDemo as startGoogleDemo } from '../emulators/google-identity-platform/demo';
 import { startDemo as startOAuth2Demo } from '../emulators/oauth2/demo';
 import { startDemo as startOpenPaymentsDemo } from '../emulators/open-payments/demo';
-import { startYandexEmulator, type YandexEmulator } from '../emulators/yandex-cloud';
+import { startDemo as startYandexDemo } from '../emulators/yandex-cloud/demo';
 import { ensureLocalKeyFile, hasCodecKeySource } from '../common/codec-keys';
 import { createCodecServer } from '../codec-server/server';
 import { loadCodecServerConfig } from '../codec-server/config';
@@ -18,13 +18,6 @@ import { startDevServer, type DevServer } from './dev-server';
 import { findTemporalCli } from './temporal-cli';
 
 const root = resolve(__dirname, '..');
-
-/** Demo refresh tokens the emulator holds at every start, so the printed command always works. */
-const demoTokens = [
-  { id: 'demo-rt-1', subjectId: 'emulator-subject', clientId: 'demo-client-a', clientInstanceInfo: 'laptop' },
-  { id: 'demo-rt-2', subjectId: 'emulator-subject', clientId: 'demo-client-a', clientInstanceInfo: 'phone' },
-  { id: 'demo-rt-3', subjectId: 'emulator-subject', clientId: 'demo-client-b', clientInstanceInfo: 'laptop' },
-];
 
 function portFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -116,7 +109,6 @@ async function main(): Promise<void> {
   // Filled in as each part starts, so a Ctrl-C during start-up stops what is already running.
   const running: {
     server?: DevServer;
-    emulator?: YandexEmulator;
     demos: DemoEmulator[];
     worker?: ChildProcess;
     codec?: Server;
@@ -130,7 +122,6 @@ async function main(): Promise<void> {
     stopping = true;
     process.stdout.write(`\n${reason}: stopping worker, emulators and Temporal...\n`);
     await stopChild(running.worker);
-    await running.emulator?.close();
     await Promise.all(running.demos.map((d) => d.close()));
     running.codec?.closeAllConnections();
     running.codec?.close();
@@ -169,18 +160,15 @@ async function main(): Promise<void> {
   }
 
   if (!env.REVOCATION_CONNECTIONS_FILE && !env.REVOCATION_CONNECTIONS) {
-    const emulator = await startYandexEmulator({
-      port: portFrom(env, 'YANDEX_EMULATOR_PORT', 0),
-      tokens: demoTokens,
-      pollsUntilDone: 2,
-    });
-    running.emulator = emulator;
-    const rootCertFile = join(dataDir, 'yandex-emulator-ca.pem');
-    writeFileSync(rootCertFile, emulator.rootCert);
-    const connections: Record<string, unknown> = {
-      'yandex-cloud': { default: { endpoint: emulator.endpoint, iamToken: emulator.iamToken, rootCertFile } },
-    };
-    for (const start of [startAuthleteDemo, startGoogleDemo, startOpenPaymentsDemo, startOAuth2Demo]) {
+    const connections: Record<string, unknown> = {};
+    const yandexPort = portFrom(env, 'YANDEX_EMULATOR_PORT', 0);
+    for (const start of [
+      (dir: string) => startYandexDemo(dir, { port: yandexPort }),
+      startAuthleteDemo,
+      startGoogleDemo,
+      startOpenPaymentsDemo,
+      startOAuth2Demo,
+    ]) {
       const demo = await start(dataDir);
       running.demos.push(demo);
       if (Object.keys(demo.connections).length > 0) connections[demo.provider] = demo.connections;
@@ -204,10 +192,10 @@ async function main(): Promise<void> {
       : '',
     hasCodecKeySource(process.env) ? '' : `REVOCATION_CODEC_KEY_FILE=${env.REVOCATION_CODEC_KEY_FILE}`,
   ].filter(Boolean);
-  const command = [
-    ...envPrefix,
-    'npm run -s revoke -- yandex-cloud --refresh-token-id demo-rt-1 --wait',
-  ].join(' ');
+  // The headline: the Yandex demo's first example (or that command against configured connections).
+  const headline = running.demos[0]?.examples[0] ?? 'yandex-cloud --refresh-token-id demo-rt-1 --wait';
+  const more = running.demos.flatMap((d) => d.examples).filter((e) => e !== headline);
+  const command = [...envPrefix, `npm run -s revoke -- ${headline}`].join(' ');
   process.stdout.write(
     [
       '',
@@ -224,10 +212,10 @@ async function main(): Promise<void> {
       'Trigger a revocation (in another terminal, from this directory):',
       `  ${command}`,
       '',
-      ...(running.demos.some((d) => d.examples.length > 0)
+      ...(more.length > 0
         ? [
             'More examples against the emulators (same environment):',
-            ...running.demos.flatMap((d) => d.examples.map((e) => `  npm run -s revoke -- ${e}`)),
+            ...more.map((e) => `  npm run -s revoke -- ${e}`),
             '',
           ]
         : []),
