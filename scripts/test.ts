@@ -41,6 +41,19 @@ function treeChanges(): Set<string> | undefined {
 }
 
 /**
+ * How many test files run at once: 1 unless TEST_CONCURRENCY says otherwise (an experiment for the
+ * suite-speed work; the default stays serial until a concurrent run is shown to be as reliable).
+ */
+function testConcurrency(): number {
+  const raw = process.env.TEST_CONCURRENCY;
+  if (!raw) return 1;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`TEST_CONCURRENCY must be a positive integer, not ${raw}`);
+  return n;
+}
+
+/**
  * `npm test`: provisions the Temporal CLI if needed, starts one dev server for the whole run, and
  * runs every test file against it (one file at a time: two cores, and some tests kill processes).
  * Arguments narrow the run to the given files. A run that changes the work tree (a test writing
@@ -71,7 +84,7 @@ async function main(): Promise<number> {
         'tsx',
         '--test',
         '--test-force-exit',
-        '--test-concurrency=1',
+        `--test-concurrency=${testConcurrency()}`,
         '--test-reporter=spec',
         ...files,
       ],
