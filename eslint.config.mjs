@@ -1,36 +1,17 @@
+import { readFileSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /**
  * The layer table of docs/architecture.md, as code: for each source folder, the project folders its
- * files may import (besides their own). Every other project folder is a lint error that names the
+ * files may import (besides their own), from layers.json. Every other project folder is a lint error that names the
  * rule. test/layers.test.ts plants a violation in a copy of the tree and checks lint fails on it.
  */
-const PROJECT_FOLDERS = [
-  'api',
-  'common',
-  'workflows',
-  'activities',
-  'worker',
-  'client',
-  'cli',
-  'codec-server',
-  'emulators',
-  'scripts',
-  'bench',
-  'test',
-];
-export const layers = {
-  api: [],
-  common: ['api'],
-  workflows: ['api'], // and activity *types*: see below
-  activities: ['api'],
-  worker: ['api', 'common', 'workflows', 'activities'],
-  client: ['api', 'common'],
-  cli: ['api', 'common', 'client'],
-  'codec-server': ['api', 'common'],
-  emulators: [], // and api/fingerprint: see below
-};
+const table = JSON.parse(readFileSync(`${import.meta.dirname}/layers.json`, 'utf8'));
+/** folder → the project folders it may import. workflows/ also imports activity *types*, and
+ * emulators/ api/fingerprint: see layerRule. */
+export const layers = table.layers;
+const PROJECT_FOLDERS = [...Object.keys(layers), ...table.tooling];
 
 const NODE_BUILTINS = ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'child_process', 'os'];
 
