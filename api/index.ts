@@ -1,4 +1,5 @@
 export * from './bulk-job';
+export * from './bulk-page-heartbeat';
 export * from './contract';
 export * from './errors';
 export * from './fingerprint';

@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities, BulkPageResult } from '../activities';
 import {
+  BULK_PAGE_HEARTBEAT_TIMEOUT_MS,
   Code,
   InvalidArgumentError,
   parseBulkRevocationJob,
@@ -46,7 +47,7 @@ export const setThrottleUpdate = defineUpdate<
 
 const { bulkProcessPage } = proxyActivities<Activities>({
   startToCloseTimeout: '2h',
-  heartbeatTimeout: '10s',
+  heartbeatTimeout: BULK_PAGE_HEARTBEAT_TIMEOUT_MS,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 

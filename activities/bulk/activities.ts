@@ -1,6 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
+  BULK_PAGE_CHECKPOINT_MIN_INTERVAL_MS,
+  BULK_PAGE_HEARTBEAT_CLOCK_MS,
   Code,
   codeName,
   describeTarget,
@@ -116,8 +118,8 @@ function resumeCheckpoint(ctx: Context): { cp: Checkpoint; finished: Set<number>
 }
 
 /**
- * Heartbeats of a page's checkpoint: `soon()` as targets finish, at most once a second, and on a
- * 5 s clock until `stop()`.
+ * Heartbeats of a page's checkpoint: `soon()` as targets finish, at most once per
+ * BULK_PAGE_CHECKPOINT_MIN_INTERVAL_MS, and on a BULK_PAGE_HEARTBEAT_CLOCK_MS clock until `stop()`.
  */
 function checkpointHeartbeats(ctx: Context, cp: Checkpoint, finished: Set<number>) {
   const beat = () => ctx.heartbeat({ ...cp, finished: [...finished] } satisfies Checkpoint);
@@ -125,11 +127,11 @@ function checkpointHeartbeats(ctx: Context, cp: Checkpoint, finished: Set<number
   // target (copy, JSON, AES-GCM, native call) cost a quarter of the page's CPU for nothing.
   let lastBeat = 0;
   // Heartbeat on a clock too: one slow target (a long Retry-After) must not look like a dead worker.
-  const ticker = setInterval(beat, 5_000);
+  const ticker = setInterval(beat, BULK_PAGE_HEARTBEAT_CLOCK_MS);
   return {
     soon(): void {
       const now = Date.now();
-      if (now - lastBeat >= 1000) {
+      if (now - lastBeat >= BULK_PAGE_CHECKPOINT_MIN_INTERVAL_MS) {
         lastBeat = now;
         beat();
       }
