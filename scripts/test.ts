@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDevServer } from './dev-server';
 import { findTemporalCli } from './temporal-cli';
@@ -76,6 +77,12 @@ async function main(): Promise<number> {
   // Recording histories and refreshing screenshots write into the tree on purpose.
   const allowed = process.env.TEST_ALLOW_TREE_CHANGES || process.env.RECORD_HISTORIES;
   const treeBefore = allowed ? undefined : treeChanges();
+  const timingsDir = mkdtempSync(join(tmpdir(), 'test-timings-'));
+  const timingsFile = join(timingsDir, 'files.ndjson');
+  const concurrency = testConcurrency();
+  process.stdout.write(
+    `${files.length} test files, ${concurrency} at a time${process.env.TEST_FULL ? ', exhaustive variants (TEST_FULL)' : ''}\n`,
+  );
   try {
     const child = spawn(
       process.execPath,
@@ -84,8 +91,11 @@ async function main(): Promise<number> {
         'tsx',
         '--test',
         '--test-force-exit',
-        `--test-concurrency=${testConcurrency()}`,
+        `--test-concurrency=${concurrency}`,
         '--test-reporter=spec',
+        '--test-reporter-destination=stdout',
+        `--test-reporter=${join(__dirname, 'test-timings-reporter.ts')}`,
+        `--test-reporter-destination=${timingsFile}`,
         ...files,
       ],
       { stdio: 'inherit', env: { ...process.env, TEMPORAL_TEST_ADDRESS: server.address } },
@@ -101,13 +111,32 @@ async function main(): Promise<number> {
       );
       code = code || 1;
     }
+    process.stdout.write(slowestFiles(timingsFile, 10));
     process.stdout.write(
       `tests finished in ${Math.round((Date.now() - started) / 1000)} s with exit code ${code}\n`,
     );
     return code;
   } finally {
+    rmSync(timingsDir, { recursive: true, force: true });
     await server.stop();
   }
+}
+
+/** The `n` slowest test files of the run, from the timings reporter's lines. */
+function slowestFiles(path: string, n: number): string {
+  let lines: string[];
+  try {
+    lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return '';
+  }
+  const files = lines
+    .map((l) => JSON.parse(l) as { file: string; ms: number })
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, n);
+  if (files.length === 0) return '';
+  const rows = files.map((f) => `  ${(f.ms / 1000).toFixed(1).padStart(7)} s  ${f.file}`);
+  return `slowest ${files.length} test files:\n${rows.join('\n')}\n`;
 }
 
 main().then(
