@@ -33,6 +33,9 @@ import {
 } from '../emulators/open-payments';
 import { waitBulk } from './helpers/bulk';
 import {
+  coverageKey,
+  coverageKeys,
+  coverageSample,
   hostileCases,
   hostileNdjsonLines,
   hostileRawRevokeInputs,
@@ -57,8 +60,18 @@ const NDJSON_LINES = 300;
 const IN_FLIGHT = 48;
 
 const cases = hostileCases(SEED, REVOKE_CASES, JOB_CASES);
-/** Every case by default; HOSTILE_RAW_COUNT=n starts an evenly spread n of them raw. */
-const rawCount = Math.min(cases.length, Number(process.env.HOSTILE_RAW_COUNT ?? cases.length));
+/**
+ * Which cases start raw: under `npm run test:full` (TEST_FULL) every one; under `npm test` the
+ * coverage sample, two cases of every distinct (kind, mutation, field path) so each shape of hostile
+ * input reaches the workflow through both the codec client and the plain-JSON one; HOSTILE_RAW_COUNT=n
+ * an evenly spread n.
+ */
+const rawCases: readonly HostileCase[] = process.env.HOSTILE_RAW_COUNT
+  ? stride(cases, Number(process.env.HOSTILE_RAW_COUNT))
+  : process.env.TEST_FULL
+    ? cases
+    : coverageSample(cases, 2);
+const rawCount = rawCases.length;
 
 /** `request` values that JSON cannot carry: only the client can be handed them. */
 function clientOnlyRequests(): Array<[value: unknown, field: string]> {
@@ -99,10 +112,11 @@ function alarmingLines(output: string): string[] {
   });
 }
 
-const stride = <T>(items: readonly T[], n: number): T[] =>
-  n >= items.length
+function stride<T>(items: readonly T[], n: number): T[] {
+  return n >= items.length
     ? [...items]
     : Array.from({ length: n }, (_, i) => items[Math.floor((i * items.length) / n)] as T);
+}
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
 async function inPool<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>) {
@@ -212,7 +226,7 @@ void describe('hostile input', () => {
     });
     workerPid = worker.child.pid;
     process.stdout.write(
-      `hostile inputs: seed ${SEED}, ${cases.length} generated (${REVOKE_CASES} revokeTokens, ${JOB_CASES} bulk jobs), ${rawCount} to start raw\n`,
+      `hostile inputs: seed ${SEED}, ${cases.length} generated (${REVOKE_CASES} revokeTokens, ${JOB_CASES} bulk jobs), ${rawCount} to start raw (${process.env.TEST_FULL || process.env.HOSTILE_RAW_COUNT ? 'all or HOSTILE_RAW_COUNT' : `2 per each of ${coverageKeys(cases).size} (kind, mutation, field) shapes; npm run test:full starts all`})\n`,
     );
   });
 
@@ -277,26 +291,58 @@ void describe('hostile input', () => {
   });
 
   void it('the same inputs started raw end INVALID_ARGUMENT naming the field; no provider call, the worker lives', async () => {
-    const raw: Array<{ type: string; arg: unknown; field: string; label: string }> = [
-      ...stride(cases, rawCount).map((c: HostileCase) =>
-        c.kind === 'revoke'
-          ? { type: WorkflowTypes.revokeTokens, arg: rawRevokeInput(c), field: c.field, label: c.mutation }
-          : { type: WorkflowTypes.bulkRevocation, arg: c.job, field: c.field, label: c.mutation },
-      ),
-      ...hostileRawRevokeInputs.map((arg) => ({
+    // Each shape's cases alternate between the codec client and the plain-JSON one.
+    const seen = new Map<string, number>();
+    const viaPlain = (key: string) => {
+      const n = seen.get(key) ?? 0;
+      seen.set(key, n + 1);
+      return n % 2 === 1;
+    };
+    const raw: Array<{ type: string; arg: unknown; field: string; label: string; plain: boolean }> = [
+      ...rawCases.map((c: HostileCase) => ({
+        ...(c.kind === 'revoke'
+          ? { type: WorkflowTypes.revokeTokens, arg: rawRevokeInput(c) }
+          : { type: WorkflowTypes.bulkRevocation, arg: c.job }),
+        field: c.field,
+        label: c.mutation,
+        plain: viaPlain(coverageKey(c)),
+      })),
+      ...hostileRawRevokeInputs.map((arg, i) => ({
         type: WorkflowTypes.revokeTokens,
         arg,
         field: 'input',
         label: 'raw-not-an-input',
+        plain: i % 2 === 1,
       })),
-      { type: WorkflowTypes.bulkRevocation, arg: undefined, field: 'job', label: 'raw-undefined-job' },
+      {
+        type: WorkflowTypes.bulkRevocation,
+        arg: undefined,
+        field: 'job',
+        label: 'raw-undefined-job',
+        plain: false,
+      },
     ];
+    // The sample must reach every shape the generator made, through both clients where it made two.
+    const shapes = coverageKeys(cases);
+    const rawShapes = coverageKeys(rawCases);
+    if (!process.env.HOSTILE_RAW_COUNT) {
+      assert.deepEqual(
+        [...shapes.keys()].filter((k) => !rawShapes.has(k)),
+        [],
+        'shapes never started raw',
+      );
+      assert.deepEqual(
+        [...shapes].filter(([k, n]) => n >= 2 && (rawShapes.get(k) ?? 0) < 2).map(([k]) => k),
+        [],
+        'shapes started through one client only',
+      );
+    }
     const wrong: string[] = [];
     const started = Date.now();
     await inPool(raw, IN_FLIGHT, async (r, i) => {
       // Twenty wrong outcomes say enough; do not wait out the timeouts of thousands more.
       if (wrong.length >= 20) return;
-      const client = i % 2 === 0 ? s.temporal : plain;
+      const client = r.plain ? plain : s.temporal;
       const handle = await client.workflow.start(r.type, {
         taskQueue: s.taskQueue,
         workflowId: `hostile-${i}-${randomUUID()}`,

@@ -36,6 +36,32 @@ export interface HostileJobCase {
 
 export type HostileCase = HostileRevokeCase | HostileJobCase;
 
+/** A case's shape: its kind, mutation and field path with list indices folded (`requests.#.token`). */
+export function coverageKey(c: HostileCase): string {
+  return `${c.kind} ${c.mutation} ${c.field.replace(/\.\d+(?=\.|$)/g, '.#')}`;
+}
+
+/** Every distinct shape among `cases`, with how many cases have it. */
+export function coverageKeys(cases: readonly HostileCase[]): Map<string, number> {
+  const keys = new Map<string, number>();
+  for (const c of cases) keys.set(coverageKey(c), (keys.get(coverageKey(c)) ?? 0) + 1);
+  return keys;
+}
+
+/**
+ * The first `perShape` cases of every shape, in generation order, each shape's cases next to each
+ * other (so alternating consumers see one of each): the same shapes as all cases, far fewer of them.
+ */
+export function coverageSample(cases: readonly HostileCase[], perShape: number): HostileCase[] {
+  const byKey = new Map<string, HostileCase[]>();
+  for (const c of cases) {
+    const list = byKey.get(coverageKey(c)) ?? [];
+    if (list.length < perShape) list.push(c);
+    byKey.set(coverageKey(c), list);
+  }
+  return [...byKey.values()].flat();
+}
+
 /** The `revokeTokens` workflow input a raw caller would send for a revoke case. */
 export function rawRevokeInput(c: HostileRevokeCase): unknown {
   return { request: c.request, ...(c.options as object) };
