@@ -7,7 +7,7 @@ export const WorkflowTypes = {
 } as const;
 export const QueryNames = { getOperation: 'getOperation' } as const;
 export const SignalNames = { attemptFailed: 'attemptFailed', pause: 'pause', resume: 'resume' } as const;
-export const UpdateNames = { setThrottle: 'setThrottle' } as const;
+export const UpdateNames = { setThrottle: 'setThrottle', confirmRequest: 'confirmRequest' } as const;
 /** Workflow id prefix of `revokeTokens` operations. */
 export const OPERATION_ID_PREFIX = 'revoke-';
 /** Workflow id prefix of `bulkRevocation` jobs. */

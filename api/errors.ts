@@ -15,3 +15,20 @@ export class InvalidArgumentError extends Error {
     super(`invalid argument: ${violations.map((v) => `${v.field}: ${v.description}`).join('; ')}`);
   }
 }
+
+/**
+ * Thrown when a request id (AIP-155 idempotency key) was already used for a different request:
+ * google.rpc ALREADY_EXISTS. The message names `field`; nothing new was started.
+ */
+export class RequestIdConflictError extends Error {
+  override readonly name = 'RequestIdConflictError';
+  readonly code = 6;
+  constructor(
+    readonly operationId: string,
+    readonly field = 'requestId',
+  ) {
+    super(
+      `${field}: already used for a different request (operation ${operationId}); a new request needs a new ${field}`,
+    );
+  }
+}

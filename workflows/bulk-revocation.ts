@@ -31,6 +31,7 @@ import {
   type BulkOperation,
   type ThrottleChange,
 } from './bulk-job-state';
+import { answerConfirmRequest } from './confirm-request';
 import { statusOf } from './failures';
 import { getOperationQuery, OperationState, operationFailure } from './operation-state';
 import { setSearchAttributes } from './search-attributes';
@@ -174,6 +175,7 @@ export async function bulkRevocation(
   carry.runs++;
   const state = new BulkJobState(job, carry, info.workflowId);
   handleMessages(state);
+  answerConfirmRequest('bulkRevocation', raw, parseBulkRevocationJob, () => state.snapshot());
   setSearchAttributes({ jobName: job.name, outcome: 'RUNNING', createdBy: job.createdBy || undefined });
   // Show the request at once; the page in flight still finishes before the job stops.
   CancellationScope.current().cancelRequested.catch(() => state.cancelRequested());

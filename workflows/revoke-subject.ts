@@ -37,6 +37,7 @@ import {
   type RevokeSubjectWorkflowInput,
 } from '../api/revoke-subject-input';
 import { revokeTokensDetails, revokeTokensSummary } from '../api/operation-summary';
+import { answerConfirmRequest } from './confirm-request';
 import { getOperationQuery, operationFailure } from './operation-state';
 import { RevokeSubjectState } from './revoke-subject-state';
 import { searchAttributePairs, setSearchAttributes } from './search-attributes';
@@ -213,6 +214,7 @@ export async function revokeSubject(raw: RevokeSubjectWorkflowInput): Promise<Re
   const requests = input ? childRequestsOf(input) : [];
   const state = newState(input, requests);
   setHandler(getOperationQuery, () => state.snapshot());
+  answerConfirmRequest('revokeSubject', raw, parseRevokeSubjectInput, () => state.snapshot());
   setSearchAttributes({ subject: input?.subject, createdBy: input?.createdBy, outcome: 'RUNNING' });
 
   if (parsed instanceof InvalidArgumentError) {

@@ -24,6 +24,7 @@ import {
   type RevokeTokensWorkflowInput,
   type Status,
 } from '../api';
+import { answerConfirmRequest } from './confirm-request';
 import { statusOf } from './failures';
 import { getOperationQuery, operationFailure } from './operation-state';
 import { defaultTiming, revokeAtProvider, type Timing } from './providers';
@@ -85,6 +86,7 @@ export async function revokeTokens(raw: RevokeTokensWorkflowInput): Promise<Revo
   });
   setHandler(getOperationQuery, () => state.snapshot());
   setHandler(attemptFailedSignal, (signal) => state.attemptFailed(signal.status, signal.attempt));
+  answerConfirmRequest('revokeTokens', raw, parseRevokeTokensInput, () => state.snapshot());
 
   const rawProvider = typeof raw?.request?.provider === 'string' ? raw.request.provider : undefined;
   setSearchAttributes({
