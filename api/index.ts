@@ -15,3 +15,5 @@ export * from './new-operation';
 export * from './schedule';
 export * from './schedule-fields';
 export * from './list-options';
+export * from './authlete-management';
+export type * from './authlete-types';

@@ -1,3 +1,8 @@
+/** Thrown by the start functions when a requestId was used for a different request (ALREADY_EXISTS). */
+export { RequestIdConflictError } from '../api/errors';
+
+import type { Operation, Status } from '../api';
+
 /** Thrown by `get`, `wait` and `cancel` when no operation has the id. */
 export class OperationNotFoundError extends Error {
   override readonly name = 'OperationNotFoundError';
@@ -31,5 +36,20 @@ export class TemporalUnreachableError extends Error {
   ) {
     const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
     super(`cannot reach Temporal at ${address} (namespace ${namespace}): ${reason}`, options);
+  }
+}
+
+/**
+ * Thrown by the `AuthleteTokens` calls when Authlete (or validation in the workflow) refused the
+ * call: `code` is the google.rpc code, `operation` the failed Operation. The message never holds a token.
+ */
+export class AuthleteCallFailedError extends Error {
+  override readonly name = 'AuthleteCallFailedError';
+  readonly code: number;
+  constructor(readonly operation: Operation & { error: Status }) {
+    super(
+      `Authlete ${String((operation.metadata as { call?: unknown }).call ?? 'call')} failed: ${operation.error.message}`,
+    );
+    this.code = operation.error.code;
   }
 }

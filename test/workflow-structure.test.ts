@@ -30,7 +30,7 @@ void describe('one Operation state for every workflow', () => {
     assert.deepEqual(where(/\bupsertSearchAttributes\b/), ['search-attributes.ts']);
     assert.deepEqual(
       where(/\bsetHandler\(\s*getOperationQuery\b/).length,
-      3,
+      4,
       'each workflow answers getOperation',
     );
   });
@@ -40,6 +40,7 @@ void describe('one Operation state for every workflow', () => {
       ['revoke-tokens.ts', 'RevokeTokensState'],
       ['revoke-subject.ts', 'RevokeSubjectState'],
       ['bulk-revocation.ts', 'BulkJobState'],
+      ['authlete-management.ts', 'AuthleteTokenCallState'],
     ] as const) {
       assert.match(sources.get(workflow) ?? '', new RegExp(`\\b${state}\\b`), `${workflow} uses ${state}`);
       assert.equal(
@@ -48,7 +49,7 @@ void describe('one Operation state for every workflow', () => {
         `${state} extends OperationState`,
       );
     }
-    assert.deepEqual(where(/\bclass \w+ extends OperationState</).length, 3);
+    assert.deepEqual(where(/\bclass \w+ extends OperationState</).length, 4);
     assert.deepEqual(where(/^export class OperationState\b/m), ['operation-state.ts']);
   });
 });

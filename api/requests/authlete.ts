@@ -27,7 +27,7 @@ const serviceIdText = z
   );
 
 /** A string of digits; a safe integer is accepted too (callers whose JSON has numbers) and becomes a string. */
-const serviceId = z.preprocess(
+export const authleteServiceId = z.preprocess(
   (v) => (typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? String(v) : v),
   serviceIdText,
 ) as unknown as z.ZodType<string, string | number>;
@@ -51,7 +51,7 @@ export const authleteRequest = z
   .strictObject({
     provider: z.literal('authlete'),
     connection: connectionName.default('default'),
-    serviceId,
+    serviceId: authleteServiceId,
     action: z.enum(authleteActions, { error: 'must be "revoke" or "delete"' }).default('revoke'),
     accessTokenIdentifier: tokenString(authleteLimits.tokenIdentifier).optional(),
     refreshTokenIdentifier: tokenString(authleteLimits.tokenIdentifier).optional(),
