@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Session, errors, waitForOperation } from '@yandex-cloud/nodejs-sdk';
 import { refreshToken, refreshTokenService } from '@yandex-cloud/nodejs-sdk/iam-v1';
+import { Status } from '@yandex-cloud/nodejs-sdk/google/rpc/status';
 import { operation, operationService } from '@yandex-cloud/nodejs-sdk/operation';
 import {
   startYandexEmulator,
@@ -463,6 +464,133 @@ void describe('yandex cloud emulator: faults', () => {
       const started = Date.now();
       await h.rt.list(ListRefreshTokensRequest.fromPartial({}));
       assert.ok(Date.now() - started >= 75);
+    });
+  });
+});
+
+/** nice-grpc's Metadata, as far as these tests read it. */
+interface Metadata {
+  get(key: string): unknown;
+}
+
+/** The google.rpc.Status of a failed call's `grpc-status-details-bin` trailer, and its x-request-id header. */
+async function failedCallStatus(
+  call: (options: { onTrailer: (t: Metadata) => void; onHeader: (h: Metadata) => void }) => Promise<unknown>,
+) {
+  let trailer: Metadata | undefined;
+  let header: Metadata | undefined;
+  const err: unknown = await call({ onTrailer: (t) => (trailer = t), onHeader: (h) => (header = h) }).then(
+    () => assert.fail('expected the call to fail'),
+    (e: unknown) => e,
+  );
+  const bin = trailer?.get('grpc-status-details-bin');
+  assert.ok(bin instanceof Uint8Array, 'the error has a grpc-status-details-bin trailer');
+  const status = Status.decode(bin);
+  const [detail] = status.details;
+  assert.equal(detail?.typeUrl, 'type.googleapis.com/google.rpc.RequestInfo');
+  // RequestInfo{request_id = 1}: tag 0x0a, one length byte, the id.
+  const requestId = Buffer.from(detail.value.subarray(2)).toString('utf8');
+  return { err, status, requestId, headerRequestId: (header ?? trailer)?.get('x-request-id') };
+}
+
+void describe('yandex cloud emulator: access bindings', () => {
+  void it('without a binding: List and a filter for another subject are PERMISSION_DENIED "Permission denied", its ids NOT_FOUND', async () => {
+    await withEmulator({}, async (h) => {
+      const list = await failedCallStatus((o) =>
+        h.rt.list(ListRefreshTokensRequest.fromPartial({ subjectId: 'bob' }), o),
+      );
+      assert.equal((list.err as { code?: number }).code, 7);
+      assert.equal((list.err as { details?: string }).details, 'Permission denied');
+      assert.equal(list.status.code, 7);
+      assert.equal(list.status.message, 'Permission denied');
+      assert.match(list.requestId, /^[0-9a-f-]{36}$/);
+      assert.equal(list.requestId, list.headerRequestId, 'RequestInfo carries the x-request-id');
+
+      const filter = await failedCallStatus((o) =>
+        h.rt.revoke(RevokeRefreshTokenRequest.fromPartial({ revokeFilter: { subjectId: 'bob' } }), o),
+      );
+      assert.equal(filter.status.code, 7);
+      assert.equal(filter.status.message, 'Permission denied');
+      await rejectsWithCode(revoke(h, { refreshTokenId: 'b1' }), 5);
+      await rejectsWithCode(revoke(h, { refreshToken: 'bob-secret-value' }), 5);
+      assert.deepEqual(activeIds(h.emu), ['a1', 'a2', 'a3', 'a4', 'a5', 'b1']);
+    });
+  });
+
+  void it('with admin on the subject: List and Revoke of its tokens work, as the caller’s operation', async () => {
+    await withEmulator(
+      { accessBindings: [{ subjectId: 'alice', roleId: 'admin', resourceId: 'bob' }], pollsUntilDone: 1 },
+      async (h) => {
+        const listed = await h.rt.list(ListRefreshTokensRequest.fromPartial({ subjectId: 'bob' }));
+        assert.deepEqual(
+          listed.refreshTokens.map((t) => [t.id, t.subjectId]),
+          [['b1', 'bob']],
+        );
+        const op = await revoke(h, { revokeFilter: { subjectId: 'bob', clientId: 'web' } });
+        assert.equal(op.createdBy, 'alice');
+        assert.deepEqual(RevokeRefreshTokenMetadata.decode(op.metadata?.value ?? Buffer.alloc(0)), {
+          subjectId: 'bob',
+          refreshTokenIds: ['b1'],
+        });
+        const done = await h.ops.get(GetOperationRequest.fromPartial({ operationId: op.id }));
+        assert.deepEqual(decodeRevokedIds(done), ['b1']);
+        assert.deepEqual(activeIds(h.emu), ['a1', 'a2', 'a3', 'a4', 'a5']);
+        // Bob's own session still cannot see alice's operation.
+        const bobOps = operationClient(sessionFor(h.emu, BOB_IAM), h.emu);
+        await rejectsWithCode(bobOps.get(GetOperationRequest.fromPartial({ operationId: op.id })), 5);
+      },
+    );
+  });
+
+  void it('with admin on the subject: revokes its token by id and by value', async () => {
+    await withEmulator(
+      { accessBindings: [{ subjectId: 'alice', roleId: 'admin', resourceId: 'bob' }] },
+      async (h) => {
+        assert.deepEqual(decodeRevokedIds(await revoke(h, { refreshToken: 'bob-secret-value' })), ['b1']);
+        h.emu.addToken({ id: 'b2', subjectId: 'bob', clientId: 'cli' });
+        assert.deepEqual(decodeRevokedIds(await revoke(h, { refreshTokenId: 'b2' })), ['b2']);
+        assert.deepEqual(activeIds(h.emu), ['a1', 'a2', 'a3', 'a4', 'a5']);
+      },
+    );
+  });
+
+  void it('viewer may List but not Revoke; a binding on another subject grants nothing; "*" covers every subject', async () => {
+    await withEmulator(
+      {
+        accessBindings: [
+          { subjectId: 'alice', roleId: 'viewer', resourceId: 'bob' },
+          { subjectId: 'bob', roleId: 'admin', resourceId: 'carol' },
+        ],
+      },
+      async (h) => {
+        assert.equal(
+          (await h.rt.list(ListRefreshTokensRequest.fromPartial({ subjectId: 'bob' }))).refreshTokens.length,
+          1,
+        );
+        await rejectsWithCode(revoke(h, { revokeFilter: { subjectId: 'bob' } }), 7, /^Permission denied$/);
+        await rejectsWithCode(revoke(h, { refreshTokenId: 'b1' }), 5);
+        const bob = refreshTokenClient(sessionFor(h.emu, BOB_IAM), h.emu);
+        await rejectsWithCode(bob.list(ListRefreshTokensRequest.fromPartial({ subjectId: 'alice' })), 7);
+
+        h.emu.addAccessBinding({ subjectId: 'bob', roleId: 'editor', resourceId: '*' });
+        assert.equal(
+          (await bob.list(ListRefreshTokensRequest.fromPartial({ subjectId: 'alice' }))).refreshTokens.length,
+          5,
+        );
+        assert.deepEqual(activeIds(h.emu), ['a1', 'a2', 'a3', 'a4', 'a5', 'b1'], 'nothing revoked so far');
+      },
+    );
+  });
+
+  void it('sends the status details after headers too (an ApiError), with the same request id', async () => {
+    await withEmulator({}, async (h) => {
+      h.emu.injectFault({ method: 'Revoke', code: 7, message: 'Permission denied', afterHeaders: true });
+      const r = await failedCallStatus((o) =>
+        h.rt.revoke(RevokeRefreshTokenRequest.fromPartial({ refreshTokenId: 'a1' }), o),
+      );
+      assert.ok(r.err instanceof errors.ApiError);
+      assert.equal(r.status.code, 7);
+      assert.equal(r.requestId, (r.err as errors.ApiError).requestId);
     });
   });
 });

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { generateSelfSignedCertificate } from '../tls-certificate';
 import { FaultQueue } from '../fault-queue';
+import { AccessPolicy } from './access';
 import { OperationStore } from './operations';
 import type {
   YandexEmulator,
@@ -13,6 +14,7 @@ import { createEmulatorServer, type EmulatorState } from './server';
 import { TokenStore } from './store';
 
 export type {
+  YandexAccessBinding,
   YandexEmulatedMethod,
   YandexEmulator,
   YandexEmulatorBehaviour,
@@ -66,9 +68,13 @@ function bind(server: grpc.Server, host: string, port: number, credentials: grpc
  * Choices where the public sources are silent or disagree:
  * - Revoke with no oneof member revokes all of the caller's tokens (the API reference), although the
  *   proto marks the oneof exactly_one. Two members set is INVALID_ARGUMENT, not protobuf's last-wins.
- * - Callers only see their own subject: listing another subject or revoke_filter.subject_id of another
- *   subject is PERMISSION_DENIED; another subject's token id/value, or an already revoked one, is
- *   NOT_FOUND; another subject's operation is NOT_FOUND.
+ * - A caller acts on its own subject, and on another only through an access binding (`accessBindings`:
+ *   `viewer` may List, `editor` and `admin` may List and Revoke). Without one, List of that subject
+ *   or revoke_filter.subject_id naming it is PERMISSION_DENIED "Permission denied" (Yandex's own
+ *   text); its token ids and values, like revoked ones, are NOT_FOUND, so they cannot be probed.
+ *   Operations are their creator's: another subject's operation is NOT_FOUND.
+ * - Every error carries `x-request-id` and `x-server-trace-id` headers and a `grpc-status-details-bin`
+ *   trailer: the google.rpc.Status with a RequestInfo detail holding the same request id.
  * - Operation timing (pollsUntilDone, operationDelayMs, operationError) is captured per operation at
  *   Revoke time; configure() affects later operations only.
  */
@@ -97,6 +103,7 @@ export async function startYandexEmulator(opts: YandexEmulatorOptions = {}): Pro
     behaviour,
     calls: [],
     iamTokens,
+    access: new AccessPolicy(opts.accessBindings),
     pendingTimers: new Set(),
     faultPolicy: undefined,
   };
@@ -121,6 +128,7 @@ export async function startYandexEmulator(opts: YandexEmulatorOptions = {}): Pro
     calls: state.calls,
     callsOf: (method) => state.calls.filter((c: YandexEmulatorCall) => c.method === method),
     addToken: (seed) => tokens.add(seed),
+    addAccessBinding: (binding) => state.access.add(binding),
     tokens: () => {
       operations.settleDue();
       return tokens.all();

@@ -1,4 +1,5 @@
 import type { refreshToken, refreshTokenService } from '@yandex-cloud/nodejs-sdk/iam-v1';
+import type { AccessPolicy } from './access';
 import { parseListFilter } from './list-filter';
 import type { YandexRefreshToken } from './public-types';
 import { checkMaxLength, invalidArgument, permissionDenied } from './rpc-error';
@@ -52,6 +53,7 @@ export function toRefreshTokenMessage(t: YandexRefreshToken): refreshToken.Refre
 
 export function listRefreshTokens(
   store: TokenStore,
+  access: AccessPolicy,
   request: refreshTokenService.ListRefreshTokensRequest,
   callerSubjectId: string,
 ): refreshTokenService.ListRefreshTokensResponse {
@@ -63,9 +65,7 @@ export function listRefreshTokens(
     throw invalidArgument(`page_size: must be in range 0-${MAX_PAGE_SIZE}, got ${request.pageSize}`);
   }
   const subjectId = request.subjectId || callerSubjectId;
-  if (subjectId !== callerSubjectId) {
-    throw permissionDenied(`permission denied to list refresh tokens of subject ${subjectId}`);
-  }
+  if (!access.allows(callerSubjectId, 'list', subjectId)) throw permissionDenied();
   const matches = parseListFilter(request.filter);
   const cursor = request.pageToken ? decodePageToken(request.pageToken) : undefined;
 

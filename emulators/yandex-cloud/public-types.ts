@@ -16,6 +16,17 @@ export type YandexTokenSeed = Partial<YandexRefreshToken> & { subjectId: string;
 
 export type YandexEmulatedMethod = 'List' | 'Revoke' | 'Get' | 'Cancel';
 
+/**
+ * An access binding: `subjectId` holds `roleId` on the user account `resourceId` (a subject id, or
+ * `*` for every subject, like a binding on the organization). `viewer` lets it List that subject's
+ * refresh tokens; `editor` and `admin` let it List and Revoke them.
+ */
+export interface YandexAccessBinding {
+  subjectId: string;
+  roleId: string;
+  resourceId: string;
+}
+
 export interface YandexFault {
   method: YandexEmulatedMethod | '*';
   /** gRPC status code, e.g. 14 UNAVAILABLE, 7 PERMISSION_DENIED. */
@@ -70,6 +81,8 @@ export interface YandexEmulatorOptions extends Partial<YandexEmulatorBehaviour> 
   iamTokens?: Record<string, string>;
   /** Seed tokens; id, token, clientInstanceInfo and dates are generated when absent. */
   tokens?: YandexTokenSeed[];
+  /** Who may List or Revoke another subject's tokens. Default none: each caller sees only its own. */
+  accessBindings?: YandexAccessBinding[];
 }
 
 export interface YandexEmulatorCall {
@@ -107,6 +120,7 @@ export interface YandexEmulator {
   readonly calls: YandexEmulatorCall[];
   callsOf(method: YandexEmulatedMethod): YandexEmulatorCall[];
   addToken(seed: YandexTokenSeed): YandexRefreshToken;
+  addAccessBinding(binding: YandexAccessBinding): void;
   /** All tokens, revoked ones included (with revokedAt). Returns copies. */
   tokens(): YandexRefreshToken[];
   activeTokens(): YandexRefreshToken[];

@@ -1,4 +1,5 @@
 import type { refreshTokenService } from '@yandex-cloud/nodejs-sdk/iam-v1';
+import type { AccessPolicy } from './access';
 import { checkMaxLength, invalidArgument, notFound, permissionDenied } from './rpc-error';
 import type { TokenStore } from './store';
 
@@ -16,10 +17,12 @@ export interface RevokeSelection {
 /**
  * Decides which tokens a Revoke request covers. The request's oneof arrives as key presence on the
  * decoded message (the SDK codec only sets keys that were on the wire).
- * Tokens of another subject are reported as not found, so ids and values cannot be probed.
+ * Tokens of a subject the caller may not revoke for are reported as not found, so ids and values
+ * cannot be probed; a filter naming such a subject is PERMISSION_DENIED.
  */
 export function selectTokensToRevoke(
   store: TokenStore,
+  access: AccessPolicy,
   request: refreshTokenService.RevokeRefreshTokenRequest,
   callerSubjectId: string,
 ): RevokeSelection {
@@ -35,7 +38,7 @@ export function selectTokensToRevoke(
   if (request.refreshTokenId !== undefined) {
     checkMaxLength('refresh_token_id', request.refreshTokenId, 50);
     const t = store.findActiveById(request.refreshTokenId);
-    if (!t || t.subjectId !== callerSubjectId)
+    if (!t || !access.allows(callerSubjectId, 'revoke', t.subjectId))
       throw notFound(`refresh token ${request.refreshTokenId} not found`);
     return { subjectId: t.subjectId, refreshTokenIds: [t.id] };
   }
@@ -43,7 +46,8 @@ export function selectTokensToRevoke(
   if (request.refreshToken !== undefined) {
     checkMaxLength('refresh_token', request.refreshToken, 1000);
     const t = store.findActiveByValue(request.refreshToken);
-    if (!t || t.subjectId !== callerSubjectId) throw notFound('refresh token not found');
+    if (!t || !access.allows(callerSubjectId, 'revoke', t.subjectId))
+      throw notFound('refresh token not found');
     return { subjectId: t.subjectId, refreshTokenIds: [t.id] };
   }
 
@@ -55,9 +59,7 @@ export function selectTokensToRevoke(
   }
   // No oneof member at all means "every token of the caller", as the API reference documents.
   const subjectId = filter?.subjectId || callerSubjectId;
-  if (subjectId !== callerSubjectId) {
-    throw permissionDenied(`permission denied to revoke refresh tokens of subject ${subjectId}`);
-  }
+  if (!access.allows(callerSubjectId, 'revoke', subjectId)) throw permissionDenied();
   const refreshTokenIds = store
     .activeOf(subjectId)
     .filter((t) => !filter?.clientId || t.clientId === filter.clientId)

@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { refreshTokenService } from '@yandex-cloud/nodejs-sdk/iam-v1';
 import { type operation, operationService } from '@yandex-cloud/nodejs-sdk/operation';
 import type { FaultQueue } from '../fault-queue';
+import type { AccessPolicy } from './access';
 import { listRefreshTokens } from './list-refresh-tokens';
 import type { OperationStore } from './operations';
 import type {
@@ -13,7 +14,7 @@ import type {
   YandexFaultPolicy,
 } from './public-types';
 import { selectTokensToRevoke } from './revoke-selection';
-import { RpcError, statusName } from './rpc-error';
+import { RpcError, statusDetailsBin, statusName } from './rpc-error';
 import type { TokenStore } from './store';
 
 export interface EmulatorState {
@@ -24,6 +25,8 @@ export interface EmulatorState {
   calls: YandexEmulatorCall[];
   /** IAM token -> subject id. */
   iamTokens: ReadonlyMap<string, string>;
+  /** Who may List and Revoke another subject's tokens. */
+  access: AccessPolicy;
   /** Calls waiting out latencyMs, so close() can drop them. */
   pendingTimers: Set<NodeJS.Timeout>;
   /** Consulted when no queued fault applies. */
@@ -50,9 +53,9 @@ function callerOf(metadata: grpc.Metadata, iamTokens: ReadonlyMap<string, string
 }
 
 // The real API answers with these ids as header metadata; the SDK's ApiError exposes them.
-function requestMetadata(): grpc.Metadata {
+function requestMetadata(requestId: string = randomUUID()): grpc.Metadata {
   const metadata = new grpc.Metadata();
-  metadata.set('x-request-id', randomUUID());
+  metadata.set('x-request-id', requestId);
   metadata.set('x-server-trace-id', randomBytes(8).toString('hex'));
   return metadata;
 }
@@ -74,12 +77,16 @@ function unary<Req, Res>(
 
     const fail = (code: number, message: string, afterHeaders = false): void => {
       record.failedWith = code;
-      const metadata = requestMetadata();
+      const requestId = randomUUID();
+      const metadata = requestMetadata(requestId);
+      const trailers = new grpc.Metadata();
+      trailers.set('grpc-status-details-bin', statusDetailsBin(code, message, requestId));
       if (afterHeaders) {
         call.sendMetadata(metadata);
-        callback({ code, details: message });
+        callback({ code, details: message, metadata: trailers });
       } else {
         // Trailers-only: the SDK surfaces this as a nice-grpc ClientError carrying .code.
+        metadata.merge(trailers);
         callback({ code, details: message, metadata });
       }
     };
@@ -127,13 +134,13 @@ export function createEmulatorServer(state: EmulatorState): grpc.Server {
     list: unary<refreshTokenService.ListRefreshTokensRequest, refreshTokenService.ListRefreshTokensResponse>(
       state,
       'List',
-      (request, caller) => listRefreshTokens(state.tokens, request, caller),
+      (request, caller) => listRefreshTokens(state.tokens, state.access, request, caller),
     ),
     revoke: unary<refreshTokenService.RevokeRefreshTokenRequest, operation.Operation>(
       state,
       'Revoke',
       (request, caller) => {
-        const selection = selectTokensToRevoke(state.tokens, request, caller);
+        const selection = selectTokensToRevoke(state.tokens, state.access, request, caller);
         return state.operations.startRevoke(selection, caller, state.behaviour);
       },
     ),
