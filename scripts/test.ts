@@ -94,7 +94,7 @@ async function main(): Promise<number> {
         `--test-concurrency=${concurrency}`,
         '--test-reporter=spec',
         '--test-reporter-destination=stdout',
-        `--test-reporter=${join(__dirname, 'test-timings-reporter.ts')}`,
+        `--test-reporter=${join(__dirname, 'test-timings-reporter.mjs')}`,
         `--test-reporter-destination=${timingsFile}`,
         ...files,
       ],
