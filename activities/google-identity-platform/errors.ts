@@ -56,9 +56,17 @@ export class Scrubber {
 }
 
 /**
+ * Whether a failed attempt's revokeToken request may have reached Google: `no` when it never left
+ * (no connection, the OAuth token could not be had) or Google answered that it did not act (4xx,
+ * 429, 503); `maybe` when it was sent and no answer says what happened (reset, timeout, 500/502/504).
+ */
+export type Reached = 'no' | 'maybe';
+
+/**
  * A failed `accounts:revokeToken` call, already classified and scrubbed of every secret the adapter
- * knows (API key, token, idToken). `code` is the google.rpc code; `reason` the Identity Toolkit error
- * code (`INVALID_ID_TOKEN`), Google's ErrorInfo reason (`API_KEY_INVALID`) or the status name.
+ * knows (API key, private key, access token, token, idToken). `code` is the google.rpc code; `reason`
+ * the Identity Toolkit error code (`INVALID_ID_TOKEN`), Google's ErrorInfo reason (`API_KEY_INVALID`,
+ * `ACCESS_TOKEN_SCOPE_INSUFFICIENT`), the OAuth error of the token endpoint or the status name.
  */
 export class GoogleIdentityPlatformError extends Error {
   override readonly name = 'GoogleIdentityPlatformError';
@@ -69,6 +77,7 @@ export class GoogleIdentityPlatformError extends Error {
     readonly details: Status['details'],
     readonly httpStatus?: number,
     readonly retryAfterMs?: number,
+    readonly reached: Reached = 'no',
   ) {
     super(message);
   }
@@ -162,26 +171,101 @@ export function httpFailure(
   const message = `${PREFIX} failed (${label}): ${googleMessage || 'no error message'}`;
   const after = isRetryableCode(code) ? parseRetryAfter(retryAfter) : undefined;
   const delay = after !== undefined && after > 0 ? after : undefined;
-  return new GoogleIdentityPlatformError(message, code, reason, [kept, ...googleDetails], httpStatus, delay);
+  // Only a 5xx that is not "unavailable" may come from a server that acted before it failed.
+  const reached: Reached = httpStatus >= 500 && httpStatus !== 503 ? 'maybe' : 'no';
+  return new GoogleIdentityPlatformError(
+    message,
+    code,
+    reason,
+    [kept, ...googleDetails],
+    httpStatus,
+    delay,
+    reached,
+  );
 }
 
 const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/** Failures before a request could be written: it cannot have reached the server. */
+const unsentCodes = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** The first well-formed error code along a cause chain (fetch wraps the socket error). */
+function errorCodeOf(err: unknown): string | undefined {
+  let e = err as { code?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; e !== null && typeof e === 'object' && depth < 5; depth++) {
+    if (typeof e.code === 'string' && /^[A-Z0-9_]+$/.test(e.code)) return e.code;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
 
 /**
  * A call that got no HTTP answer (refused, reset, DNS, TLS, timeout). Only the error's code or class
  * name is used: transport messages can quote addresses and, in some layers, the URL with its key.
+ * `reached` is decided from the code unless the caller knows (a token fetch never reaches revokeToken).
  */
-export function transportFailure(err: unknown): GoogleIdentityPlatformError {
-  const e = err as { code?: unknown; name?: unknown } | undefined;
-  const code = typeof e?.code === 'string' && /^[A-Z0-9_]+$/.test(e.code) ? e.code : undefined;
+export function transportFailure(err: unknown, reached?: Reached): GoogleIdentityPlatformError {
+  const e = err as { name?: unknown } | undefined;
+  const code = errorCodeOf(err);
   const name = typeof e?.name === 'string' && /^\w+$/.test(e.name) ? e.name : 'Error';
   const what = code ?? name;
   const timedOut = code !== undefined && timeoutCodes.has(code);
+  const unsent = code !== undefined && (unsentCodes.has(code) || /^(ERR_TLS|CERT_|ERR_SSL)/.test(code));
   return new GoogleIdentityPlatformError(
     `${PREFIX}: no answer from the server (${what})`,
     timedOut ? Code.DEADLINE_EXCEEDED : Code.UNAVAILABLE,
-    timedOut ? 'TIMEOUT' : 'CONNECTION_FAILED',
+    timedOut ? 'TIMEOUT' : unsent ? 'CONNECTION_FAILED' : 'CONNECTION_LOST',
     [],
+    undefined,
+    undefined,
+    reached ?? (unsent ? 'no' : 'maybe'),
+  );
+}
+
+/**
+ * The OAuth 2.0 token endpoint refused the service account's assertion (or failed): the revokeToken
+ * call was never made. A 4xx is the credential's fault (UNAUTHENTICATED, not retried: a wrong key,
+ * an unknown account, no scope); 429 and 5xx are retried. Only `error` and `error_description` of
+ * the RFC 6749 body are kept, scrubbed of the private key and tokens.
+ */
+export function tokenEndpointFailure(
+  httpStatus: number,
+  body: unknown,
+  secrets: ReadonlyArray<string>,
+): GoogleIdentityPlatformError {
+  const scrub = new Scrubber(secrets);
+  const b = (body !== null && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const error = typeof b.error === 'string' && /^[\w.-]{1,64}$/.test(b.error) ? b.error : undefined;
+  const description =
+    typeof b.error_description === 'string' ? scrub.text(b.error_description.slice(0, MAX_TEXT)) : '';
+  const code =
+    httpStatus === 200
+      ? Code.UNKNOWN
+      : httpStatus >= 400 && httpStatus < 500 && httpStatus !== 429
+        ? Code.UNAUTHENTICATED
+        : codeFromHttpStatus(httpStatus);
+  const what =
+    httpStatus === 200 ? 'no access_token in its answer' : `HTTP ${httpStatus}${error ? ` ${error}` : ''}`;
+  return new GoogleIdentityPlatformError(
+    `Google OAuth 2.0 token endpoint refused the service account (${what})${description ? `: ${description}` : ''}`,
+    code,
+    error ?? (httpStatus === 200 ? 'TOKEN_RESPONSE_INVALID' : codeName(code)),
+    [
+      {
+        '@type': GOOGLE_ERROR_TYPE_URL,
+        httpStatus,
+        endpoint: 'token',
+        ...(error ? { error } : {}),
+        ...(description ? { error_description: description } : {}),
+      },
+    ],
+    httpStatus,
   );
 }
 

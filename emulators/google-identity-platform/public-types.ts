@@ -71,6 +71,7 @@ export type RequestOutcome =
   | 'already-invalid'
   | 'code-exchanged-and-revoked'
   | 'duplicate-ignored'
+  | 'token-issued'
   | 'rejected'
   | 'fault'
   | 'not-found';
@@ -92,6 +93,34 @@ export interface GoogleEmulatorRequest {
   reason?: string;
   /** True when a duplicate after a successful revocation was answered at once, the store untouched. */
   shortCircuited: boolean;
+  /**
+   * `Authorization: Bearer` on a revokeToken call: none, or how the access token fared (`valid`,
+   * `invalid`: unknown or expired, `insufficient-scope`). The token itself is not logged.
+   */
+  bearer: 'none' | 'valid' | 'invalid' | 'insufficient-scope';
+  /** For `POST /token`: the service account that got an access token (the assertion is not logged). */
+  serviceAccount?: string;
+}
+
+export interface ServiceAccountSeed {
+  /** @default a generated `revoker-…@emulator-project.iam.gserviceaccount.com` */
+  clientEmail?: string;
+  /** @default 'emulator-project' */
+  projectId?: string;
+}
+
+/** A service account key file's JSON, as the Cloud console downloads it (holds the private key). */
+export interface ServiceAccountKey {
+  type: 'service_account';
+  project_id: string;
+  private_key_id: string;
+  private_key: string;
+  client_email: string;
+  client_id: string;
+  auth_uri: string;
+  token_uri: string;
+  auth_provider_x509_cert_url: string;
+  universe_domain: string;
 }
 
 export interface GoogleEmulatorOptions {
@@ -116,6 +145,19 @@ export interface GoogleIdentityPlatformEmulator {
   readonly requests: GoogleEmulatorRequest[];
   /** Requests to `accounts:revokeToken` only. */
   revokeCalls(): GoogleEmulatorRequest[];
+  /** Requests to the OAuth 2.0 token endpoint (`POST /token`) only. */
+  tokenCalls(): GoogleEmulatorRequest[];
+  /** `{baseUrl}/token`: the emulator's OAuth 2.0 token endpoint, the `token_uri` of its key files. */
+  readonly tokenUri: string;
+  /**
+   * A new service account: the emulator keeps its public key and returns the key file JSON (with
+   * the private key) whose `token_uri` is this emulator's token endpoint.
+   */
+  createServiceAccount(seed?: ServiceAccountSeed): ServiceAccountKey;
+  /** The scopes an access token the emulator issued carries, or undefined if it issued none such. */
+  accessTokenScopes(accessToken: string): string[] | undefined;
+  /** Every access token issued so far expires now. */
+  expireAccessTokens(): void;
   addAccount(seed: AccountSeed): EmulatedAccount;
   /** A new ID token for an existing account (JWT-shaped, opaque to callers). */
   mintIdToken(uid: string, tenantId?: string): string;

@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { FaultQueue } from '../fault-queue';
 import { apiKeyInvalid, apiKeyMissing, googleError, identityToolkitError } from './google-error';
 import type { GoogleEmulatorRequest, GoogleFault, GoogleFaultPolicy, RequestOutcome } from './public-types';
+import { TOKEN_PATH, type ServiceAccounts } from './oauth';
 import { checkRevokeTokenBody, type RevokeTokenBody } from './request-rules';
 import type { AccountStore } from './store';
 
@@ -11,6 +12,7 @@ const MAX_BODY = 1 << 20;
 
 export interface EmulatorState {
   store: AccountStore;
+  serviceAccounts: ServiceAccounts;
   apiKeys: ReadonlySet<string>;
   faults: FaultQueue<GoogleFault>;
   requests: GoogleEmulatorRequest[];
@@ -111,6 +113,7 @@ async function answer(
   url: URL,
   entry: GoogleEmulatorRequest,
 ): Promise<Answer | 'reset'> {
+  if (req.method === 'POST' && url.pathname === TOKEN_PATH) return tokenEndpoint(state, req, entry);
   if (req.method !== 'POST' || url.pathname !== REVOKE_PATH) {
     await readBody(req).catch(() => '');
     const status = url.pathname === REVOKE_PATH ? 405 : 404;
@@ -133,11 +136,30 @@ async function answer(
   const key = url.searchParams.get('key') ?? req.headers['x-goog-api-key'];
   entry.apiKey =
     typeof key !== 'string' || key === '' ? 'missing' : state.apiKeys.has(key) ? 'valid' : 'invalid';
+  const authorization = req.headers.authorization;
+  const bearer = authorization === undefined ? undefined : state.serviceAccounts.checkBearer(authorization);
+  entry.bearer =
+    bearer === undefined
+      ? 'none'
+      : bearer.ok
+        ? 'valid'
+        : bearer.status === 403
+          ? 'insufficient-scope'
+          : 'invalid';
 
   const fault = state.faults.take() ?? state.faultPolicy?.(entry);
   if (fault?.delayMs) await delay(fault.delayMs);
   if (fault && !fault.afterHandling) return fault.reset ? 'reset' : faultAnswer(fault);
-  const handled = await handleRevoke(state, json, parsed, entry);
+  const handled =
+    bearer !== undefined && !bearer.ok
+      ? {
+          status: bearer.status,
+          body: bearer.body,
+          outcome: 'rejected' as const,
+          reason: bearer.reason,
+          headers: bearer.headers,
+        }
+      : await handleRevoke(state, json, parsed, entry);
   // afterHandling: whatever happened happened; the answer is lost.
   if (fault) return fault.reset ? 'reset' : faultAnswer(fault);
   return handled;
@@ -149,7 +171,10 @@ async function handleRevoke(
   parsed: boolean,
   entry: GoogleEmulatorRequest,
 ): Promise<Answer> {
-  if (entry.apiKey === 'missing') return rejected(403, apiKeyMissing(), 'API_KEY_MISSING');
+  // An OAuth access token identifies the project by itself; a key, if sent too, must still be valid.
+  if (entry.apiKey === 'missing' && entry.bearer !== 'valid') {
+    return rejected(403, apiKeyMissing(), 'API_KEY_MISSING');
+  }
   if (entry.apiKey === 'invalid') return rejected(400, apiKeyInvalid(), 'API_KEY_INVALID');
 
   if (!parsed) {
@@ -164,6 +189,25 @@ async function handleRevoke(
   return revoke(state, checked.body, entry);
 }
 
+/** Google's OAuth 2.0 token endpoint, for service accounts' JWT assertions (form-encoded). */
+async function tokenEndpoint(
+  state: EmulatorState,
+  req: IncomingMessage,
+  entry: GoogleEmulatorRequest,
+): Promise<Answer> {
+  const form = new URLSearchParams(await readBody(req));
+  const result = state.serviceAccounts.exchange(form);
+  if (!result.ok)
+    return { status: result.status, body: result.body, outcome: 'rejected', reason: result.body.error };
+  entry.serviceAccount = result.clientEmail;
+  return {
+    status: 200,
+    body: result.body,
+    outcome: 'token-issued',
+    headers: { 'cache-control': 'no-store' },
+  };
+}
+
 /** The HTTP server of the emulator; every request is logged with its arrival and answer times. */
 export function createEmulatorServer(state: EmulatorState): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -174,6 +218,7 @@ export function createEmulatorServer(state: EmulatorState): Server {
       apiKey: 'missing',
       receivedAt: new Date(),
       shortCircuited: false,
+      bearer: 'none',
     };
     state.requests.push(entry);
     let result: Answer | 'reset';

@@ -6,7 +6,8 @@ import { callSummary, type ProviderContext, type ProviderResult } from './types'
 /**
  * One `accounts:revokeToken` call, retried by the activity's policy until it succeeds, fails for
  * good, or the operation's deadline passes. Retrying is safe: Google ignores a repeated revocation
- * and answers 200 at once. The Firebase ID token expires an hour after it was minted, so a retry
+ * and answers 200 at once; when an earlier attempt's request may have reached Google, the response
+ * says `duplicate: true` and which attempt (the activity keeps that record in its heartbeats). The Firebase ID token expires an hour after it was minted, so a retry
  * long after that fails for good with INVALID_ID_TOKEN (non-retryable) instead of looping.
  */
 export async function revokeAtGoogleIdentityPlatform(
@@ -39,11 +40,20 @@ export async function revokeAtGoogleIdentityPlatform(
   return {
     provider: 'google-identity-platform',
     connection: r.connection,
-    // Google answers `{}` whether it revoked now or ignored a duplicate; either way the token is revoked.
+    // One revocation, whichever attempt Google acted on: a repeat is ignored, not revoked twice.
     revokedCount: 1,
     providerId: r.providerId,
     tokenType: r.tokenType,
     tokenFingerprint: fingerprint(r.token),
     ...(r.tenantId !== undefined ? { tenantId: r.tenantId } : {}),
+    ...(result.serviceAccount !== undefined ? { serviceAccount: result.serviceAccount } : {}),
+    // Google answers a repeat as it answers a revocation; the engine knows only its own earlier request.
+    ...(result.duplicate !== undefined
+      ? {
+          duplicate: true,
+          duplicateOfAttempt: result.duplicate.attempt,
+          duplicateEvidence: result.duplicate.evidence,
+        }
+      : {}),
   };
 }
