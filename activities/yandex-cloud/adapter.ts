@@ -3,6 +3,8 @@ import { refreshTokenService } from '@yandex-cloud/nodejs-sdk/iam-v1';
 import { operationService } from '@yandex-cloud/nodejs-sdk/operation';
 import { codeFromGrpcStatus } from '../../api';
 import type { Status, YandexRevokeTarget } from '../../api';
+import { withTrailer, type TrailerMetadata } from './errors';
+import { statusDetailsJson } from './status-details';
 
 export type { YandexRevokeTarget } from '../../api';
 
@@ -64,7 +66,7 @@ interface SdkOperation {
   done: boolean;
   metadata?: { typeUrl: string; value: Uint8Array };
   response?: { typeUrl: string; value: Uint8Array };
-  error?: { code: number; message: string };
+  error?: { code: number; message: string; details?: Array<{ typeUrl: string; value: Buffer }> };
 }
 
 function snapshot(op: SdkOperation): YandexOperationSnapshot {
@@ -78,7 +80,11 @@ function snapshot(op: SdkOperation): YandexOperationSnapshot {
     out.refreshTokenIds = RevokeRefreshTokenResponse.decode(op.response.value).refreshTokenIds;
   }
   if (op.error) {
-    out.error = { code: codeFromGrpcStatus(op.error.code), message: op.error.message, details: [] };
+    out.error = {
+      code: codeFromGrpcStatus(op.error.code),
+      message: op.error.message,
+      details: statusDetailsJson(op.error.details),
+    };
   }
   return out;
 }
@@ -107,24 +113,38 @@ export class YandexCloudAdapter {
     this.callTimeoutMs = conn.callTimeoutMs ?? 15_000;
   }
 
-  private deadline(): { deadline: Date } {
-    return { deadline: new Date(Date.now() + this.callTimeoutMs) };
+  /**
+   * One RPC with its deadline. Neither SDK error class keeps the trailers, where Yandex sends the
+   * google.rpc.Status with its details (`grpc-status-details-bin`); errors.ts keeps them with the error.
+   */
+  private async rpc<T>(
+    fn: (options: { deadline: Date; onTrailer: (t: TrailerMetadata) => void }) => Promise<T>,
+  ): Promise<T> {
+    let trailer: TrailerMetadata | undefined;
+    try {
+      return await fn({
+        deadline: new Date(Date.now() + this.callTimeoutMs),
+        onTrailer: (t) => (trailer = t),
+      });
+    } catch (err) {
+      throw withTrailer(err, trailer);
+    }
   }
 
   async revoke(target: YandexRevokeTarget): Promise<YandexOperationSnapshot> {
     // The SDK needs full messages (fromPartial); a plain object fails serialization.
-    const op = await this.tokens.revoke(RevokeRefreshTokenRequest.fromPartial(target), this.deadline());
-    return snapshot(op);
+    const req = RevokeRefreshTokenRequest.fromPartial(target);
+    return snapshot(await this.rpc((o) => this.tokens.revoke(req, o)));
   }
 
   async getOperation(operationId: string): Promise<YandexOperationSnapshot> {
     const req = operationService.GetOperationRequest.fromPartial({ operationId });
-    return snapshot(await this.operations.get(req, this.deadline()));
+    return snapshot(await this.rpc((o) => this.operations.get(req, o)));
   }
 
   async cancelOperation(operationId: string): Promise<YandexOperationSnapshot> {
     const req = operationService.CancelOperationRequest.fromPartial({ operationId });
-    return snapshot(await this.operations.cancel(req, this.deadline()));
+    return snapshot(await this.rpc((o) => this.operations.cancel(req, o)));
   }
 
   async list(query: {
@@ -133,7 +153,8 @@ export class YandexCloudAdapter {
     pageSize?: number;
     pageToken?: string;
   }): Promise<{ refreshTokens: YandexRefreshTokenInfo[]; nextPageToken: string }> {
-    const res = await this.tokens.list(ListRefreshTokensRequest.fromPartial(query), this.deadline());
+    const req = ListRefreshTokensRequest.fromPartial(query);
+    const res = await this.rpc((o) => this.tokens.list(req, o));
     return {
       refreshTokens: res.refreshTokens.map((t) => ({
         id: t.id,

@@ -1,6 +1,8 @@
-import { codeFromGrpcStatus, Code, isCodeName, scrubSecrets, type CodeNumber } from '../../api';
-import { providerFailure } from '../provider-failure';
+import { Status as SdkStatus } from '@yandex-cloud/nodejs-sdk/google/rpc/status';
 import type { ApplicationFailure } from '@temporalio/common';
+import { codeFromGrpcStatus, Code, isCodeName, scrubSecrets, type CodeNumber, type Status } from '../../api';
+import { providerFailure } from '../provider-failure';
+import { statusDetailsJson } from './status-details';
 
 interface Classified {
   code: CodeNumber;
@@ -28,6 +30,40 @@ export function classifyYandexError(err: unknown): Classified {
   return { code: Code.UNKNOWN, detail: String(err) };
 }
 
+/** Trailers of failed calls, by the error the SDK threw for them (neither error class keeps them). */
+const trailersOf = new WeakMap<object, SdkStatus>();
+
+/** Minimal view of nice-grpc's Metadata, the type of the `onTrailer` argument. */
+export interface TrailerMetadata {
+  get(key: string): unknown;
+}
+
+/**
+ * Keeps the google.rpc.Status of a failed call's `grpc-status-details-bin` trailer with the error
+ * the SDK threw, so that its details reach the Operation; returns the error itself. A trailer that
+ * does not decode is ignored: the code and message still come from the error.
+ */
+export function withTrailer(err: unknown, trailer: TrailerMetadata | undefined): unknown {
+  const bin = trailer?.get('grpc-status-details-bin');
+  if (err !== null && typeof err === 'object' && bin instanceof Uint8Array) {
+    try {
+      trailersOf.set(err, SdkStatus.decode(bin));
+    } catch {
+      // ignored, as documented
+    }
+  }
+  return err;
+}
+
+/** The provider's google.rpc details of a failed call, as JSON (RequestInfo, ErrorInfo, ...). */
+export function yandexErrorDetails(
+  err: unknown,
+  secrets: ReadonlyArray<string | undefined>,
+): Status['details'] {
+  const status = err !== null && typeof err === 'object' ? trailersOf.get(err) : undefined;
+  return statusDetailsJson(status?.details, secrets);
+}
+
 export function yandexFailure(
   err: unknown,
   ctx: { connection: string; rpc: string; secrets: ReadonlyArray<string | undefined> },
@@ -35,5 +71,11 @@ export function yandexFailure(
   const { code, detail } = classifyYandexError(err);
   const message = scrubSecrets(`Yandex Cloud ${ctx.rpc}: ${detail || 'no detail'}`, ctx.secrets);
   // No `cause`: the SDK's error text may echo request fields; only the scrubbed form leaves here.
-  return providerFailure({ provider: 'yandex-cloud', connection: ctx.connection, code, message });
+  return providerFailure({
+    provider: 'yandex-cloud',
+    connection: ctx.connection,
+    code,
+    message,
+    extraDetails: yandexErrorDetails(err, ctx.secrets),
+  });
 }

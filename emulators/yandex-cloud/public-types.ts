@@ -91,6 +91,8 @@ export interface YandexEmulatorCall {
   callerSubjectId?: string;
   at: Date;
   failedWith?: number;
+  /** With failedWith: the x-request-id sent, also the request_id of the error's RequestInfo detail. */
+  requestId?: string;
 }
 
 export interface YandexOperationSnapshot {

@@ -78,6 +78,7 @@ function unary<Req, Res>(
     const fail = (code: number, message: string, afterHeaders = false): void => {
       record.failedWith = code;
       const requestId = randomUUID();
+      record.requestId = requestId;
       const metadata = requestMetadata(requestId);
       const trailers = new grpc.Metadata();
       trailers.set('grpc-status-details-bin', statusDetailsBin(code, message, requestId));
