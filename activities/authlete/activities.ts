@@ -1,7 +1,9 @@
 import { Context } from '@temporalio/activity';
 import { scrubSecrets } from '../../api';
 import { requireAdapter, type ConnectionRegistry } from '../connection-registry';
+import { activityAttemptLog, goneOnRetryNote, type AttemptLog } from '../delivery-evidence';
 import type { AuthleteAdapter } from './adapter';
+import { authleteDelivery } from './delivery';
 import { AuthleteApiError, authleteFailure } from './errors';
 import type {
   AuthleteIdTokenReissueRequest,
@@ -38,9 +40,13 @@ export interface AuthleteRevokeResult {
   resultMessage: string;
   /**
    * The token was not found on a retry, after an earlier attempt of this call failed in a way
-   * that may have reached Authlete. Nothing is left to revoke; it may have been this operation.
+   * that may have taken effect at Authlete. Nothing is left to revoke; it may have been this operation.
    */
   notFoundOnRetry?: true;
+  /** With notFoundOnRetry: the first earlier attempt that may have revoked it. */
+  mayHaveRevokedOnAttempt?: number;
+  /** With notFoundOnRetry: which attempt found it gone, which may have removed it, and why. */
+  note?: string;
 }
 
 export interface AuthleteDeleteInput extends AuthleteServiceInput {
@@ -52,6 +58,8 @@ export interface AuthleteDeleteResult {
   deleted: boolean;
   /** As in AuthleteRevokeResult. */
   notFoundOnRetry?: true;
+  mayHaveRevokedOnAttempt?: number;
+  note?: string;
 }
 
 export interface AuthleteListInput extends AuthleteServiceInput, AuthleteListQuery {}
@@ -68,26 +76,29 @@ export interface AuthleteReissueInput extends AuthleteServiceInput {
   request: AuthleteIdTokenReissueRequest;
 }
 
-/** The attempt number and cancellation signal when running as an activity; 1 and none otherwise. */
-function activityContext(): { attempt: number; signal?: AbortSignal } {
+/** The cancellation signal when running as an activity; none otherwise. */
+function activitySignal(): AbortSignal | undefined {
   try {
-    const ctx = Context.current();
-    return { attempt: ctx.info.attempt, signal: ctx.cancellationSignal };
+    return Context.current().cancellationSignal;
   } catch {
-    return { attempt: 1 };
+    return undefined;
   }
 }
 
 /**
- * A token identifier that is gone on a retry. Authlete revokes and deletes for good, so when an
- * earlier attempt failed after it may have reached Authlete (a 5xx, a timeout, a dropped
- * connection), its work may already be done and only the reply was lost. Ending such an operation
- * NOT_FOUND would report a revocation that happened as a failure. The state the caller asked for
- * (no such token) holds whoever removed it, so it ends done with `notFoundOnRetry` and a count of
- * 0. On the first attempt a 404 stays NOT_FOUND: most likely a wrong identifier.
+ * A token identifier that is gone after an earlier attempt that may have taken effect. Authlete
+ * revokes and deletes for good, so when an earlier attempt failed after it may have been handled (a
+ * 500/502/504, a timeout, a connection dropped after the request was sent), its work may already be
+ * done and only the reply was lost; ending NOT_FOUND would report a revocation that happened as a
+ * failure. The state the caller asked for (no such token) holds, so it ends done with
+ * `notFoundOnRetry` and the attempt that may have done it. When every earlier attempt provably was
+ * not handled (no connection, 429, 503), or on the first attempt, a 404 stays NOT_FOUND: most
+ * likely a wrong identifier.
  */
-function notFoundOnRetry(err: unknown, attempt: number): boolean {
-  return attempt > 1 && err instanceof AuthleteApiError && err.status === 404;
+function goneAfterEarlierAttempt(err: unknown, log: AttemptLog) {
+  if (!(err instanceof AuthleteApiError) || err.status !== 404) return undefined;
+  const earlier = log.mayHaveTakenEffect();
+  return earlier && { mayHaveRevokedOnAttempt: earlier.attempt, note: goneOnRetryNote(log.attempt, earlier) };
 }
 
 /** Authlete activities over the worker's connections. Names are `authlete`-prefixed. */
@@ -96,14 +107,16 @@ export function createAuthleteActivities(registry: ConnectionRegistry) {
     input: AuthleteServiceInput,
     operation: AuthleteOperationName,
     secrets: ReadonlyArray<string | undefined>,
-    fn: (a: AuthleteAdapter, o: { signal?: AbortSignal }, attempt: number) => Promise<T>,
+    fn: (a: AuthleteAdapter, o: { signal?: AbortSignal }) => Promise<T>,
+    log?: AttemptLog,
   ): Promise<T> {
     const adapter = requireAdapter(registry, 'authlete', input.connection);
-    const { attempt, signal } = activityContext();
+    const signal = activitySignal();
     try {
-      return await fn(adapter, signal ? { signal } : {}, attempt);
+      return await fn(adapter, signal ? { signal } : {});
     } catch (err) {
       if (signal?.aborted) throw err;
+      log?.failed(authleteDelivery(err));
       throw authleteFailure(err, {
         connection: input.connection,
         serviceId: input.serviceId,
@@ -118,40 +131,59 @@ export function createAuthleteActivities(registry: ConnectionRegistry) {
      * `POST /auth/token/revoke`, once. Bulk modes (client and/or subject) revoke at most a
      * server-configured number of tokens per call (20 by default); the workflow repeats until 0.
      */
-    async authleteRevoke(input: AuthleteRevokeInput): Promise<AuthleteRevokeResult> {
+    async authleteRevoke(
+      input: AuthleteRevokeInput,
+      log: AttemptLog = activityAttemptLog(),
+    ): Promise<AuthleteRevokeResult> {
       const { connection: _c, serviceId, ...selector } = input;
       const secrets = [input.accessTokenIdentifier, input.refreshTokenIdentifier];
       const byToken = input.accessTokenIdentifier !== undefined || input.refreshTokenIdentifier !== undefined;
-      return call(input, 'revoke', secrets, async (a, o, attempt) => {
-        try {
-          const res = await a.revoke(serviceId, selector, o);
-          return { ...res, resultMessage: scrubSecrets(res.resultMessage, secrets) };
-        } catch (err) {
-          if (byToken && notFoundOnRetry(err, attempt)) {
+      return call(
+        input,
+        'revoke',
+        secrets,
+        async (a, o) => {
+          try {
+            const res = await a.revoke(serviceId, selector, o);
+            return { ...res, resultMessage: scrubSecrets(res.resultMessage, secrets) };
+          } catch (err) {
+            const gone = byToken ? goneAfterEarlierAttempt(err, log) : undefined;
+            if (!gone) throw err;
             const body = (err as AuthleteApiError).body;
             return {
               count: 0,
               resultCode: body.resultCode ?? '',
               resultMessage: scrubSecrets(body.resultMessage ?? '', secrets),
               notFoundOnRetry: true,
+              ...gone,
             };
           }
-          throw err;
-        }
-      });
+        },
+        log,
+      );
     },
 
     /** `DELETE /auth/token/delete/{accessTokenIdentifier}` → 204. */
-    async authleteDelete(input: AuthleteDeleteInput): Promise<AuthleteDeleteResult> {
-      return call(input, 'delete', [input.accessTokenIdentifier], async (a, o, attempt) => {
-        try {
-          await a.destroy(input.serviceId, input.accessTokenIdentifier, o);
-          return { deleted: true };
-        } catch (err) {
-          if (notFoundOnRetry(err, attempt)) return { deleted: false, notFoundOnRetry: true };
-          throw err;
-        }
-      });
+    async authleteDelete(
+      input: AuthleteDeleteInput,
+      log: AttemptLog = activityAttemptLog(),
+    ): Promise<AuthleteDeleteResult> {
+      return call(
+        input,
+        'delete',
+        [input.accessTokenIdentifier],
+        async (a, o) => {
+          try {
+            await a.destroy(input.serviceId, input.accessTokenIdentifier, o);
+            return { deleted: true };
+          } catch (err) {
+            const gone = goneAfterEarlierAttempt(err, log);
+            if (!gone) throw err;
+            return { deleted: false, notFoundOnRetry: true, ...gone };
+          }
+        },
+        log,
+      );
     },
 
     /** `GET /auth/token/get/list`, one page (`start` inclusive, `end` exclusive). */

@@ -4,9 +4,10 @@ import type {
   YandexRefreshTokenInfo,
   YandexRevokeTarget,
 } from './adapter';
-import { activityInfo } from '@temporalio/activity';
 import { Code } from '../../api';
 import { requireAdapter, type ConnectionRegistry } from '../connection-registry';
+import { activityAttemptLog, goneOnRetryNote, type AttemptLog } from '../delivery-evidence';
+import { yandexDelivery } from './delivery';
 import { classifyYandexError, yandexFailure } from './errors';
 
 export interface YandexRevokeInput {
@@ -33,28 +34,50 @@ export function createYandexCloudActivities(registry: ConnectionRegistry) {
     rpc: string,
     secrets: ReadonlyArray<string | undefined>,
     fn: (a: YandexCloudAdapter) => Promise<T>,
+    log?: AttemptLog,
   ): Promise<T> {
     const a = requireAdapter(registry, 'yandex-cloud', connection);
     try {
       return await fn(a);
     } catch (err) {
+      log?.failed(yandexDelivery(err));
       throw yandexFailure(err, { connection, rpc, secrets });
     }
   }
 
   return {
-    /** RefreshTokenService.Revoke; returns the provider operation, usually not done yet. */
-    async yandexRevokeRefreshTokens(input: YandexRevokeInput): Promise<YandexOperationSnapshot> {
+    /**
+     * RefreshTokenService.Revoke; returns the provider operation, usually not done yet. Each failed
+     * attempt is recorded in `log` (by default the activity's heartbeat details, so the next attempt
+     * reads it); a bulk page passes the log of its target.
+     */
+    async yandexRevokeRefreshTokens(
+      input: YandexRevokeInput,
+      log: AttemptLog = activityAttemptLog(),
+    ): Promise<YandexOperationSnapshot> {
       const secret = 'refreshToken' in input.target ? input.target.refreshToken : undefined;
       const oneToken = 'refreshTokenId' in input.target || secret !== undefined;
-      return call(input.connection, 'RefreshTokenService.Revoke', [secret], async (a) => {
-        try {
-          return await a.revoke(input.target);
-        } catch (err) {
-          if (oneToken && notFoundOnRetry(err)) return { id: '', done: true, notFoundOnRetry: true };
-          throw err;
-        }
-      });
+      return call(
+        input.connection,
+        'RefreshTokenService.Revoke',
+        [secret],
+        async (a) => {
+          try {
+            return await a.revoke(input.target);
+          } catch (err) {
+            const earlier = oneToken ? goneAfterEarlierAttempt(err, log) : undefined;
+            if (!earlier) throw err;
+            return {
+              id: '',
+              done: true,
+              notFoundOnRetry: true,
+              mayHaveRevokedOnAttempt: earlier.attempt,
+              note: goneOnRetryNote(log.attempt, earlier),
+            };
+          }
+        },
+        log,
+      );
     },
     /** OperationService.Get, one poll. */
     async yandexGetOperation(input: YandexOperationInput): Promise<YandexOperationSnapshot> {
@@ -77,12 +100,13 @@ export function createYandexCloudActivities(registry: ConnectionRegistry) {
 }
 
 /**
- * A Revoke of one token that finds no such token on a retry. Yandex revokes for good, so when an
- * earlier attempt failed after it may have reached Yandex (a lost reply, a deadline passed while
- * the call was in flight), the token is gone because that attempt revoked it. Ending NOT_FOUND
- * would report a revocation that happened as a failure; the state the caller asked for (no such
- * live token) holds. On the first attempt NOT_FOUND stays an error: most likely a wrong id.
+ * A Revoke of one token that finds no such token after an earlier attempt that may have taken
+ * effect (a lost reply, a deadline passed while the call was in flight): Yandex revokes for good,
+ * so that attempt most likely revoked it, and ending NOT_FOUND would report a revocation that
+ * happened as a failure. When every earlier attempt provably never reached Yandex (no connection,
+ * refused before handling), or on the first attempt, NOT_FOUND stays an error: most likely a wrong id.
  */
-function notFoundOnRetry(err: unknown): boolean {
-  return activityInfo().attempt > 1 && classifyYandexError(err).code === Code.NOT_FOUND;
+function goneAfterEarlierAttempt(err: unknown, log: AttemptLog) {
+  if (classifyYandexError(err).code !== Code.NOT_FOUND) return undefined;
+  return log.mayHaveTakenEffect();
 }

@@ -42,9 +42,13 @@ export interface YandexOperationSnapshot {
   error?: Status;
   /**
    * Set instead of calling the provider's result: a Revoke of one token (by id or by value) found
-   * no such token on a retry, so an earlier attempt's lost reply most likely revoked it.
+   * no such token on a retry, after an earlier attempt that may have taken effect (its reply lost).
    */
   notFoundOnRetry?: true;
+  /** With notFoundOnRetry: the first earlier attempt that may have revoked it. */
+  mayHaveRevokedOnAttempt?: number;
+  /** With notFoundOnRetry: which attempt found it gone, which may have revoked it, and why. */
+  note?: string;
 }
 
 export interface YandexRefreshTokenInfo {

@@ -65,7 +65,10 @@ export function emulatorConnectionsFile(
   writeFileSync(rootCertFile, emu.rootCert);
   const config: ConnectionsConfig = {
     ...extra,
-    'yandex-cloud': { default: { endpoint: emu.endpoint, iamToken: emu.iamToken, rootCertFile } },
+    'yandex-cloud': {
+      ...extra['yandex-cloud'],
+      default: { endpoint: emu.endpoint, iamToken: emu.iamToken, rootCertFile },
+    },
   };
   const path = join(dir, 'connections.json');
   writeFileSync(path, JSON.stringify(config));

@@ -3,6 +3,22 @@ import type { Activities, AuthleteRevokeInput, AuthleteRevokeResult } from '../.
 import { authleteSelector, type AuthleteRequest } from '../../api';
 import { callSummary, type ProviderContext, type ProviderResult } from './types';
 
+/** The response fields of a call that found its token gone after an earlier attempt may have removed it. */
+function goneOnRetry(res: {
+  notFoundOnRetry?: true;
+  mayHaveRevokedOnAttempt?: number;
+  note?: string;
+}): Record<string, unknown> {
+  if (!res.notFoundOnRetry) return {};
+  return {
+    notFoundOnRetry: true,
+    ...(res.mayHaveRevokedOnAttempt !== undefined
+      ? { mayHaveRevokedOnAttempt: res.mayHaveRevokedOnAttempt }
+      : {}),
+    ...(res.note !== undefined ? { note: res.note } : {}),
+  };
+}
+
 function revokeInput(r: AuthleteRequest): AuthleteRevokeInput {
   return {
     connection: r.connection,
@@ -52,7 +68,7 @@ export async function revokeAtAuthlete(r: AuthleteRequest, ctx: ProviderContext)
       ...common,
       revokedCount: res.deleted ? 1 : 0,
       deleted: res.deleted,
-      ...(res.notFoundOnRetry ? { notFoundOnRetry: true } : {}),
+      ...goneOnRetry(res),
     };
   }
 
@@ -81,6 +97,6 @@ export async function revokeAtAuthlete(r: AuthleteRequest, ctx: ProviderContext)
     resultCode: first.resultCode,
     resultMessage: first.resultMessage,
     revokeCalls: calls,
-    ...(first.notFoundOnRetry ? { notFoundOnRetry: true } : {}),
+    ...goneOnRetry(first),
   };
 }

@@ -43,7 +43,10 @@ export async function revokeAtYandexCloud(
       revokedCount: 0,
       refreshTokenIds: [],
       notFoundOnRetry: true,
-      note: 'the token was gone on a retry: an earlier attempt revoked it and its reply was lost',
+      ...(op.mayHaveRevokedOnAttempt !== undefined
+        ? { mayHaveRevokedOnAttempt: op.mayHaveRevokedOnAttempt }
+        : {}),
+      note: op.note ?? 'the token was gone on a retry: an earlier attempt revoked it and its reply was lost',
     };
   }
   mirror(op);
