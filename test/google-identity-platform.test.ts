@@ -28,6 +28,7 @@ import {
   type AppleToken,
   type GoogleEmulatorRequest,
   type GoogleIdentityPlatformEmulator,
+  type ServiceAccountKey,
 } from '../emulators/google-identity-platform';
 import { connectionsConfig } from '../worker/connections';
 import { fastTiming, fetchHistory, historyBytes, recordHistory } from './helpers/history';
@@ -40,6 +41,9 @@ const provider = 'google-identity-platform';
 
 let emu: GoogleIdentityPlatformEmulator;
 let s: TestStack;
+/** The service account of the bearer-token connections (its key file holds the private key). */
+let sa: ServiceAccountKey;
+const wrongScope = 'https://www.googleapis.com/auth/userinfo.email';
 
 before(async () => {
   emu = await startGoogleIdentityPlatformEmulator({ apiKeys: [apiKey] });
@@ -49,6 +53,14 @@ before(async () => {
   process.env.GIP_TEST_API_KEY = apiKey;
   delete process.env.GIP_TEST_UNSET_VARIABLE;
   const baseUrl = emu.baseUrl;
+  sa = emu.createServiceAccount({ clientEmail: 'revoker@gip-test.iam.gserviceaccount.com' });
+  const saFile = join(dir, 'sa.json');
+  writeFileSync(saFile, JSON.stringify(sa), { mode: 0o600 });
+  process.env.GIP_TEST_SA_KEY = JSON.stringify(emu.createServiceAccount());
+  // The same account name with a key the emulator never registered: its signature cannot verify.
+  const forged = join(dir, 'forged.json');
+  const other = emu.createServiceAccount();
+  writeFileSync(forged, JSON.stringify({ ...other, client_email: sa.client_email }), { mode: 0o600 });
   s = await createTestStack(
     {},
     {
@@ -59,6 +71,14 @@ before(async () => {
           'from-env': { baseUrl, apiKeyEnv: 'GIP_TEST_API_KEY' },
           'unset-env': { baseUrl, apiKeyEnv: 'GIP_TEST_UNSET_VARIABLE' },
           'bad-key': { baseUrl, apiKey: wrongKey },
+          'service-account': { baseUrl, serviceAccountKeyFile: saFile },
+          'sa-cloud-platform': {
+            baseUrl,
+            serviceAccountKeyEnv: 'GIP_TEST_SA_KEY',
+            scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+          },
+          'sa-wrong-scope': { baseUrl, serviceAccountKeyFile: saFile, scopes: [wrongScope] },
+          'sa-forged': { baseUrl, serviceAccountKeyFile: forged },
         },
       },
     },
@@ -397,6 +417,8 @@ void describe('revokeTokens at google-identity-platform: revocations', () => {
       assert.equal(dup.done, true);
       assert.equal(dup.error, undefined);
       assert.equal(dup.response?.tokenType, 'ACCESS_TOKEN');
+      // Google's answer to an ignored repeat is the same `{}`: the engine does not claim to know.
+      assert.equal(dup.response?.duplicate, undefined);
       const dupCall = u.calls()[1];
       assert.equal(dupCall?.status, 200);
       assert.equal(dupCall?.shortCircuited, true);
@@ -447,8 +469,20 @@ void describe('revokeTokens at google-identity-platform: revocations', () => {
     assert.equal(parse({ apiKey: 'k', baseUrl: 'http://127.0.0.1:8080' }).success, true);
     assert.equal(parse({ apiKey: 'k' }).success, true);
     const two = parse({ apiKey: 'k', apiKeyEnv: 'K' });
-    assert.match(JSON.stringify(two.error?.issues), /exactly one of apiKey, apiKeyFile, apiKeyEnv/);
-    assert.equal(parse({ baseUrl: 'https://x.example.com' }).success, false);
+    assert.match(JSON.stringify(two.error?.issues), /at most one of apiKey, apiKeyFile, apiKeyEnv/);
+    const none = parse({ baseUrl: 'https://x.example.com' });
+    assert.match(JSON.stringify(none.error?.issues), /set an API key .* a service account/);
+    assert.equal(parse({ serviceAccountKeyFile: '/k.json' }).success, true);
+    assert.equal(parse({ apiKey: 'k', serviceAccountKeyEnv: 'SA' }).success, true);
+    const twoSa = parse({ serviceAccountKeyFile: '/k.json', serviceAccountKeyEnv: 'SA' });
+    assert.match(JSON.stringify(twoSa.error?.issues), /at most one of serviceAccountKeyFile/);
+    const scopeWithoutSa = parse({
+      apiKey: 'k',
+      scopes: ['https://www.googleapis.com/auth/identitytoolkit'],
+    });
+    assert.match(JSON.stringify(scopeWithoutSa.error?.issues), /scopes apply to a service account only/);
+    const notScope = parse({ serviceAccountKeyFile: '/k.json', scopes: ['identitytoolkit'] });
+    assert.match(JSON.stringify(notScope.error?.issues), /must be a Google OAuth scope URL/);
   });
 });
 
@@ -736,6 +770,219 @@ void describe('google-identity-platform: secrets', () => {
       }
     }
     recordHistory('google-identity-platform-scrubbed', history);
+  });
+});
+
+void describe('revokeTokens at google-identity-platform: duplicates', () => {
+  void it('a retry after a lost reply is reported as a duplicate of attempt 1, one revocation (emulator log)', async () => {
+    const u = newUser();
+    // Attempt 1 reaches Google, which revokes; the connection drops before the answer arrives.
+    emu.injectFault({ status: 500, reset: true, afterHandling: true });
+    const op = await revokeAndWait(requestFor(u));
+    assert.equal(op.error, undefined);
+    assert.equal(op.metadata.attempts, 2);
+    const calls = u.calls();
+    assert.deepEqual(
+      calls.map((c) => c.outcome),
+      ['fault', 'duplicate-ignored'],
+    );
+    assert.equal(calls[1]?.shortCircuited, true, 'Google ignored attempt 2');
+    assert.ok(emu.appleToken(u.refresh.value)?.revokedAt, 'attempt 1 revoked the token');
+    assert.equal(op.response?.duplicate, true);
+    assert.equal(op.response?.duplicateOfAttempt, 1);
+    assert.equal(op.response?.duplicateEvidence, 'CONNECTION_LOST');
+    assert.equal(op.response?.revokedCount, 1, 'not a second revocation');
+    recordHistory(
+      'google-identity-platform-duplicate-after-lost-reply',
+      await fetchHistory(s.temporal, op.id),
+    );
+  });
+
+  void it('a retry after an attempt that never reached Google is no duplicate (503 answered, then revoked)', async () => {
+    const u = newUser();
+    emu.injectFault({ status: 503 });
+    const op = await revokeAndWait(requestFor(u));
+    assert.equal(op.error, undefined);
+    assert.equal(op.metadata.attempts, 2);
+    assert.deepEqual(
+      u.calls().map((c) => c.outcome),
+      ['fault', 'revoked'],
+    );
+    assert.equal(op.response?.duplicate, undefined);
+    assert.equal(op.response?.revokedCount, 1);
+  });
+});
+
+void describe('revokeTokens at google-identity-platform: service account (OAuth 2.0 bearer)', () => {
+  void it('revokes with a bearer token from the key file: assertion verified, scope identitytoolkit, no API key', async () => {
+    const u = newUser();
+    const tokensBefore = emu.tokenCalls().length;
+    const op = await revokeAndWait(requestFor(u, { connection: 'service-account' }));
+    assert.equal(op.error, undefined);
+    assert.equal(op.response?.serviceAccount, sa.client_email);
+    const [call] = u.calls();
+    assert.equal(call?.bearer, 'valid');
+    assert.equal(call?.apiKey, 'missing');
+    assert.equal(call?.outcome, 'revoked');
+    const tokenCalls = emu.tokenCalls().slice(tokensBefore);
+    assert.equal(tokenCalls.length, 1);
+    assert.equal(tokenCalls[0]?.serviceAccount, sa.client_email);
+    const issued = emu.issuedAccessTokens().at(-1) ?? '';
+    assert.deepEqual(emu.accessTokenScopes(issued), ['https://www.googleapis.com/auth/identitytoolkit']);
+    assert.ok(emu.appleToken(u.refresh.value)?.revokedAt);
+
+    // The library caches the access token: a second operation needs no token call.
+    const v = newUser();
+    assert.equal((await revokeAndWait(requestFor(v, { connection: 'service-account' }))).error, undefined);
+    assert.equal(emu.tokenCalls().length, tokensBefore + 1);
+  });
+
+  void it('the cloud-platform scope works too, with the key file JSON in an environment variable', async () => {
+    const u = newUser();
+    const op = await revokeAndWait(requestFor(u, { connection: 'sa-cloud-platform' }));
+    assert.equal(op.error, undefined);
+    assert.equal(u.calls()[0]?.bearer, 'valid');
+    const issued = emu.issuedAccessTokens().at(-1) ?? '';
+    assert.deepEqual(emu.accessTokenScopes(issued), ['https://www.googleapis.com/auth/cloud-platform']);
+  });
+
+  void it("a wrong scope: Google's 403 body, PERMISSION_DENIED with ACCESS_TOKEN_SCOPE_INSUFFICIENT, one call", async () => {
+    const u = newUser();
+    const started = await s.client.revoke(requestFor(u, { connection: 'sa-wrong-scope' }), {
+      timing: fastTiming,
+    });
+    const op = await s.client.wait(started.id, { timeout: 30_000 });
+    assert.equal(op.error?.code, Code.PERMISSION_DENIED);
+    assert.match(
+      op.error?.message ?? '',
+      /HTTP 403 PERMISSION_DENIED\): Request had insufficient authentication scopes\.$/,
+    );
+    assert.equal(op.metadata.attempts, 1);
+    const [info, google, googleInfo] = op.error?.details ?? [];
+    assert.equal(info?.['@type'], TypeUrl.errorInfo);
+    assert.equal(info?.reason, 'ACCESS_TOKEN_SCOPE_INSUFFICIENT');
+    assert.equal(google?.['@type'], GOOGLE_ERROR_TYPE_URL);
+    assert.equal(google?.httpStatus, 403);
+    assert.equal(google?.status, 'PERMISSION_DENIED');
+    assert.deepEqual(google?.errors, [
+      { message: 'Insufficient Permission', domain: 'global', reason: 'insufficientPermissions' },
+    ]);
+    assert.deepEqual(googleInfo, {
+      '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+      reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
+      domain: 'googleapis.com',
+      metadata: {
+        service: 'identitytoolkit.googleapis.com',
+        method: 'google.cloud.identitytoolkit.v2.AuthenticationService.RevokeToken',
+      },
+    });
+    const calls = u.calls();
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0]?.status, 403);
+    assert.equal(calls[0]?.bearer, 'insufficient-scope');
+    assert.equal(emu.appleToken(u.refresh.value)?.revokedAt, undefined);
+    assert.equal((await failureOf(started.id)).type, 'PERMISSION_DENIED');
+  });
+
+  void it("the emulator answers a wrong scope with Google's own body and WWW-Authenticate (raw HTTP)", async () => {
+    const u = newUser();
+    const token = await new GoogleIdentityPlatformAdapter({
+      baseUrl: emu.baseUrl,
+      serviceAccount: {
+        clientEmail: sa.client_email,
+        privateKey: sa.private_key,
+        tokenUri: sa.token_uri,
+        scopes: [wrongScope],
+      },
+    })
+      .revokeToken({ providerId: 'apple.com', tokenType: 'REFRESH_TOKEN', token: 'x', idToken: u.idToken })
+      .then(
+        () => assert.fail('expected 403'),
+        () => emu.issuedAccessTokens().at(-1) ?? '',
+      );
+    const res = await request(`${emu.baseUrl}${REVOKE_PATH}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(bodyFor(u)),
+    });
+    assert.equal(res.statusCode, 403);
+    assert.match(String(res.headers['www-authenticate']), /error="insufficient_scope"/);
+    const body = (await res.body.json()) as { error: Record<string, unknown> };
+    assert.equal(body.error.code, 403);
+    assert.equal(body.error.status, 'PERMISSION_DENIED');
+    assert.equal(body.error.message, 'Request had insufficient authentication scopes.');
+    assert.equal(
+      (body.error.details as Array<{ reason: string }>)[0]?.reason,
+      'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
+    );
+    // An unknown bearer is 401 UNAUTHENTICATED; no bearer and no key is Google's 403 for the key.
+    const bogus = await request(`${emu.baseUrl}${REVOKE_PATH}`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer ya29.not-issued', 'content-type': 'application/json' },
+      body: JSON.stringify(bodyFor(u)),
+    });
+    assert.equal(bogus.statusCode, 401);
+    assert.equal(
+      ((await bogus.body.json()) as { error: { status: string } }).error.status,
+      'UNAUTHENTICATED',
+    );
+  });
+
+  void it('a key the emulator cannot verify: UNAUTHENTICATED from the token endpoint, no revokeToken call', async () => {
+    const u = newUser();
+    const op = await revokeAndWait(requestFor(u, { connection: 'sa-forged' }));
+    assert.equal(op.error?.code, Code.UNAUTHENTICATED);
+    assert.match(
+      op.error?.message ?? '',
+      /token endpoint refused the service account \(HTTP 400 invalid_grant\): Invalid JWT Signature\./,
+    );
+    assert.equal(op.error?.details?.[0]?.reason, 'invalid_grant');
+    assert.equal(op.metadata.attempts, 1);
+    assert.equal(u.calls().length, 0);
+  });
+
+  void it('an access token that expired early is replaced once within the call (401, new token, 200)', async () => {
+    const u = newUser();
+    assert.equal((await revokeAndWait(requestFor(u, { connection: 'service-account' }))).error, undefined);
+    emu.expireAccessTokens();
+    const v = newUser();
+    const tokensBefore = emu.tokenCalls().length;
+    const op = await revokeAndWait(requestFor(v, { connection: 'service-account' }));
+    assert.equal(op.error, undefined);
+    assert.equal(op.metadata.attempts, 1);
+    assert.deepEqual(
+      v.calls().map((c) => [c.status, c.bearer]),
+      [
+        [401, 'invalid'],
+        [200, 'valid'],
+      ],
+    );
+    assert.equal(emu.tokenCalls().length, tokensBefore + 1);
+  });
+
+  void it('the private key and the access tokens appear in no history, worker log, error or Operation', async () => {
+    const u = newUser();
+    const logsBefore = workerLogs.length;
+    const ok = await revokeAndWait(requestFor(u, { connection: 'service-account' }));
+    const bad = await revokeAndWait(requestFor(newUser(), { connection: 'sa-wrong-scope' }));
+    const forged = await revokeAndWait(requestFor(newUser(), { connection: 'sa-forged' }));
+    assert.equal(bad.error?.code, Code.PERMISSION_DENIED);
+    const texts = [ok, bad, forged].map((op) => JSON.stringify(op));
+    const histories = await Promise.all(
+      [ok, bad, forged].map(async (op) => historyBytes(await fetchHistory(s.temporal, op.id))),
+    );
+    const logs = workerLogs.slice(logsBefore).join('\n');
+    assert.ok(texts[0]?.includes(sa.client_email), 'control: the account name is there');
+    const keyBody = sa.private_key.split('\n').filter((l) => l.length > 40);
+    const secrets = [...keyBody, ...emu.issuedAccessTokens()];
+    assert.ok(secrets.length > 3);
+    for (const secret of secrets) {
+      for (const f of [secret, secret.slice(-26)]) {
+        assert.equal(logs.includes(f), false, 'worker logs');
+        for (const t of texts) assert.equal(t.includes(f), false, 'operation');
+        for (const h of histories) assert.equal(h.includes(Buffer.from(f)), false, 'history');
+      }
+    }
   });
 });
 

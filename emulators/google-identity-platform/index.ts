@@ -69,6 +69,7 @@ export async function startGoogleIdentityPlatformEmulator(
     tokenCalls: () => state.requests.filter((r) => r.path === TOKEN_PATH),
     createServiceAccount: (seed = {}) => serviceAccounts.create(seed, tokenUri),
     accessTokenScopes: (token) => serviceAccounts.scopesOf(token),
+    issuedAccessTokens: () => serviceAccounts.issued(),
     expireAccessTokens: () => serviceAccounts.expireAccessTokens(),
     addAccount: (seed) => store.addAccount(seed),
     mintIdToken: (uid, tenantId) => store.mintIdToken(uid, tenantId),

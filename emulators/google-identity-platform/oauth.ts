@@ -159,6 +159,11 @@ export class ServiceAccounts {
     };
   }
 
+  /** Every access token issued so far (for tests that scan for leaks). */
+  issued(): string[] {
+    return [...this.tokens.keys()];
+  }
+
   /** The scopes an issued access token carries (for assertions), or undefined. */
   scopesOf(accessToken: string): string[] | undefined {
     const t = this.tokens.get(accessToken);

@@ -156,6 +156,8 @@ export interface GoogleIdentityPlatformEmulator {
   createServiceAccount(seed?: ServiceAccountSeed): ServiceAccountKey;
   /** The scopes an access token the emulator issued carries, or undefined if it issued none such. */
   accessTokenScopes(accessToken: string): string[] | undefined;
+  /** Every access token the token endpoint issued (they are secrets: for tests that scan for leaks). */
+  issuedAccessTokens(): string[];
   /** Every access token issued so far expires now. */
   expireAccessTokens(): void;
   addAccount(seed: AccountSeed): EmulatedAccount;
