@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { NativeConnection } from '@temporalio/worker';
-import { buildConnectionRegistry, type ConnectionsConfig } from '../worker/connections';
-import { createRevocationWorker } from '../worker/create-worker';
-import { createTestStack, sharedBundle, type TestStack } from './helpers/stack';
+import { createTestStack, type TestStack } from './helpers/stack';
 import { startBulk, waitBulk } from './helpers/bulk';
 import { fetchHistory, recordHistory } from './helpers/history';
 import { startWorkerProcess, waitForExit, type WorkerProcess } from './helpers/worker-process';
@@ -83,36 +80,81 @@ void describe('bulk jobs survive worker crashes', () => {
   });
 });
 
+/**
+ * Which worker ran each page of a job, over all its runs (continue-as-new): the identity of every
+ * `bulkProcessPage` ActivityTaskStarted event. A retried page is recorded once, with the identity
+ * of the attempt that completed it.
+ */
+async function pageIdentities(s: TestStack, id: string): Promise<Map<string, number>> {
+  const pages = new Map<string, number>();
+  let runId: string | undefined;
+  for (;;) {
+    const events = (await s.temporal.workflow.getHandle(id, runId).fetchHistory()).events ?? [];
+    const pageScheduled = new Set(
+      events
+        .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'bulkProcessPage')
+        .map((e) => String(e.eventId)),
+    );
+    for (const e of events) {
+      const started = e.activityTaskStartedEventAttributes;
+      if (!started || !pageScheduled.has(String(started.scheduledEventId))) continue;
+      const who = started.identity ?? '(none)';
+      pages.set(who, (pages.get(who) ?? 0) + 1);
+    }
+    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
+    if (!runId) return pages;
+  }
+}
+
 void describe('bulk rate limit', () => {
-  void it('with two workers, per-second calls stay within 1.05 R and average at least 0.95 R', async () => {
+  const workers: WorkerProcess[] = [];
+  after(() => workers.forEach((w) => w.child.kill('SIGKILL')));
+
+  // Two worker processes on one task queue, each with its own memory: the rate can only hold across
+  // them through what a page hands the next one in history (`lastCallAt`). The test proves both ran
+  // pages, so the rate it measures crossed workers. TEST_PAUSE_SECOND_WORKER=1 suspends the second
+  // (SIGSTOP) before the job starts, so one worker runs every page: the test must then fail.
+  void it('with two worker processes that both run pages, per-second calls stay within 1.05 R and average at least 0.95 R', async () => {
     const R = 40;
     const n = 800;
     const s = (stack = await createTestStack({ tokens: tokens(n) }));
-    await s.startWorker();
-    // A second worker on the same task queue: pages land on either.
-    const native = await NativeConnection.connect({ address: s.address });
-    const second = await createRevocationWorker({
-      connection: native,
-      namespace: 'default',
-      taskQueue: s.taskQueue,
-      connections: buildConnectionRegistry(
-        JSON.parse(readFileSync(s.connectionsFile, 'utf8')) as ConnectionsConfig,
-      ),
-      keyring: s.keyring,
-      workflowBundle: await sharedBundle(),
-      identity: 'second-worker',
-    });
-    const running = second.run();
+    const current = s.keyring.keys.get(s.keyring.currentKeyId) as Buffer;
+    const env = {
+      TEMPORAL_ADDRESS: s.address,
+      REVOCATION_TASK_QUEUE: s.taskQueue,
+      REVOCATION_CONNECTIONS_FILE: s.connectionsFile,
+      REVOCATION_CODEC_KEY: current.toString('base64'),
+      REVOCATION_CODEC_KEY_ID: s.keyring.currentKeyId,
+    };
+    const pair = await Promise.all([startWorkerProcess(env), startWorkerProcess(env)]);
+    workers.push(...pair);
+    // The SDK's default worker identity is `${process.pid}@${os.hostname()}`.
+    const identities = pair.map((w) => `${String(w.child.pid)}@${hostname()}`);
+    const paused = process.env.TEST_PAUSE_SECOND_WORKER === '1';
+    if (paused) pair[1]?.child.kill('SIGSTOP');
     try {
       const id = await startBulk(s, {
         name: 'rate-limited',
         source: { kind: 'yandex-list', subjectId: subject },
-        pageSize: 200,
+        pageSize: 100,
         concurrency: 8,
         ratePerSecond: R,
       });
-      const op = await waitBulk(s, id, 120_000);
+      const op = await waitBulk(s, id, 180_000);
       assert.equal(op.response?.processed, n, JSON.stringify(op.error));
+      const pages = await pageIdentities(s, id);
+      recordHistory('bulk-rate-two-workers', await fetchHistory(s.temporal, id));
+      process.stdout.write(
+        `# pages per worker${paused ? ' (second worker paused)' : ''}: ${identities.map((w) => `${w} ${pages.get(w) ?? 0}`).join(', ')}; runs ${op.response?.runs}\n`,
+      );
+      // Every page ran on one of the two, and each of the two ran at least one.
+      assert.deepEqual(
+        [...pages.keys()].filter((w) => !identities.includes(w)),
+        [],
+        'pages on unknown workers',
+      );
+      for (const w of identities) assert.ok((pages.get(w) ?? 0) >= 1, `worker ${w} ran no page`);
+
       const times = s.emulator.callsOf('Revoke').map((c) => c.at.getTime());
       const start = times[0] as number;
       const buckets = new Map<number, number>();
@@ -135,17 +177,10 @@ void describe('bulk rate limit', () => {
       assert.ok(max <= 1.05 * R, `max ${max}/s`);
       assert.ok(worst <= 1.05 * R, `worst window ${worst}`);
       assert.ok(avg >= 0.95 * R, `avg ${avg}/s`);
-      const identities = new Set(
-        ((await fetchHistory(s.temporal, id)).events ?? [])
-          .map((e) => e.activityTaskStartedEventAttributes?.identity)
-          .filter((x): x is string => typeof x === 'string'),
-      );
-      recordHistory('bulk-rate-two-workers', await fetchHistory(s.temporal, id));
-      assert.ok(identities.size >= 1);
     } finally {
-      second.shutdown();
-      await running;
-      await native.close();
+      if (paused) pair[1]?.child.kill('SIGCONT');
+      for (const w of pair) w.child.kill('SIGTERM');
+      await Promise.all(pair.map((w) => waitForExit(w.child)));
     }
   });
 });
