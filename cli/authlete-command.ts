@@ -1,8 +1,11 @@
 import { Option, type Command } from 'commander';
 import { authleteActions, type RevocationRequestInput } from '../api';
+import { AuthleteTokens } from '../client/authlete-tokens';
+import { formatRevokePreview } from './authlete-tokens-format';
 import type { CliContext } from './context';
 import type { CliIo } from './io';
 import { addStartOptions, badInput, jsonOption } from './flags';
+import { json } from './format';
 import { checkRevokeInput, secretFrom, startFlagOfField, type StartFlags } from './requests';
 import {
   checkTimeoutNeedsWait,
@@ -27,6 +30,8 @@ export interface AuthleteFlags extends StartFlags {
   /** Refused: a token on the command line lands in shell history and `ps`. */
   accessTokenIdentifier?: string | boolean;
   refreshTokenIdentifier?: string | boolean;
+  /** List what a by-client and/or by-subject revoke would hit, and revoke nothing. */
+  preview?: boolean;
 }
 
 /** What the token list shows: base64url SHA-256, 43 characters. A hash is not a secret; a value is. */
@@ -145,6 +150,47 @@ export async function authleteRequestFromFlags(
   };
 }
 
+const PREVIEW_PAGE = 50;
+
+/** `--preview`: Authlete's list with the revoke's filters; by token there is nothing to list. */
+async function preview(
+  ctx: CliContext,
+  request: RevocationRequestInput,
+  flags: AuthleteFlags,
+): Promise<void> {
+  const r = request as RevocationRequestInput & {
+    connection?: string;
+    serviceId: string;
+    accessTokenIdentifier?: string;
+    refreshTokenIdentifier?: string;
+    clientIdentifier?: string;
+    subject?: string;
+  };
+  if (
+    flags.action === 'delete' ||
+    r.accessTokenIdentifier !== undefined ||
+    r.refreshTokenIdentifier !== undefined
+  ) {
+    throw badInput(
+      '--preview',
+      'previews a revoke by --client-identifier and/or --subject; a revoke by token hits that token and its pair',
+    );
+  }
+  const tokens = new AuthleteTokens(await ctx.client());
+  const found = await tokens.previewRevoke(
+    {
+      ...(r.connection !== undefined ? { connection: r.connection } : {}),
+      serviceId: r.serviceId,
+      ...(r.clientIdentifier !== undefined ? { clientIdentifier: r.clientIdentifier } : {}),
+      ...(r.subject !== undefined ? { subject: r.subject } : {}),
+    },
+    { pageSize: PREVIEW_PAGE, ...(flags.createdBy !== undefined ? { createdBy: flags.createdBy } : {}) },
+  );
+  const list = { start: 0, end: PREVIEW_PAGE, totalCount: found.totalCount, accessTokens: found.tokens };
+  const asJson = (flags as { json?: unknown }).json;
+  ctx.io.stdout.write(asJson ? json({ preview: true, ...found }) : formatRevokePreview(list, ctx.style));
+}
+
 export function addAuthleteCommand(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('authlete')
@@ -176,6 +222,7 @@ export function addAuthleteCommand(program: Command, ctx: CliContext): void {
     )
     .option('--client-identifier <id>', 'every token of this client (numeric client ID or alias)')
     .option('--subject <subject>', 'every token of this subject (user); with --client-identifier, of both')
+    .option('--preview', 'list the tokens a --client-identifier/--subject revoke would hit; revoke nothing')
     .addOption(new Option('--access-token-identifier [value]').hideHelp())
     .addOption(new Option('--refresh-token-identifier [value]').hideHelp());
   addStartOptions(cmd, DEFAULT_WAIT)
@@ -197,6 +244,10 @@ Examples:
     .action(async (flags: AuthleteFlags & WaitFlags) => {
       checkTimeoutNeedsWait(flags);
       const { request, flagOfField } = await authleteRequestFromFlags(flags, ctx.io);
+      if (flags.preview) {
+        await preview(ctx, request, flags);
+        return;
+      }
       const options = revokeOptions(flags, ctx);
       checkRevokeInput(request, options, flagOfField);
       ctx.exitCode = await startOperation(ctx, request, options, flags);

@@ -4,6 +4,7 @@ import type { CliContext } from './context';
 import { exitCodesHelp } from './exit-codes';
 import { addCancelCommand, addGetCommand, addListCommand, addWaitCommand } from './read-commands';
 import { addAuthleteCommand } from './authlete-command';
+import { addAuthleteTokensCommand } from './authlete-tokens-command';
 import { addBulkCommand } from './bulk';
 import { addGoogleIdentityPlatformCommand } from './google-identity-platform-command';
 import { addOAuth2Command } from './oauth2-command';
@@ -71,6 +72,7 @@ Examples:
     );
   addYandexCommand(program, ctx);
   addAuthleteCommand(program, ctx);
+  addAuthleteTokensCommand(program, ctx);
   addGoogleIdentityPlatformCommand(program, ctx);
   addOpenPaymentsCommand(program, ctx);
   addOAuth2Command(program, ctx);
