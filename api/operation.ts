@@ -54,6 +54,8 @@ export interface RevokeTokensMetadataFields {
   providerOperationId?: string;
   subjectId?: string;
   refreshTokenIds?: string[];
+  /** Set when a cancel (or the deadline) reached the provider after its operation had finished. */
+  cancelTooLate?: boolean;
   /** Provider-specific progress fields (no secrets). */
   [field: string]: unknown;
 }
@@ -69,6 +71,11 @@ export interface RevokeTokensResponseFields {
   refreshTokenIds?: string[];
   subjectId?: string;
   providerOperationId?: string;
+  /**
+   * The operation was cancelled (or its deadline passed) but the provider had already finished:
+   * this response is what happened (AIP-151: cancellation is best effort). `note` says so in words.
+   */
+  cancelTooLate?: boolean;
   /** Provider-specific results, named as the provider names them (`count`, `resultCode`, ...; no secrets). */
   [field: string]: unknown;
 }

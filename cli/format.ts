@@ -28,8 +28,12 @@ export function statusText(s: Status): string {
 
 function state(op: Operation): string {
   if (!op.done) return op.error ? 'RUNNING (retrying after an error)' : 'RUNNING';
-  return op.error ? `FAILED ${codeName(op.error.code)}` : 'SUCCEEDED';
+  if (op.error) return `FAILED ${codeName(op.error.code)}`;
+  return cancelTooLate(op) ? 'SUCCEEDED (cancel came too late)' : 'SUCCEEDED';
 }
+
+/** A cancel (or the deadline) reached the provider after it had finished: the result is what happened. */
+const cancelTooLate = (op: Operation): boolean => field(op.response, 'cancelTooLate') === true;
 
 /** Green for success, red for failure, yellow while running. */
 export function paintOutcome(style: Styler, done: boolean, failed: boolean): (s: string) => string {
@@ -69,6 +73,10 @@ export function formatOperation(op: Operation, style: Styler = plain): string {
       ['modified', op.modifiedAt],
       [op.done ? 'error' : 'last error', { text: op.error && statusText(op.error), paint: style.failed }],
       ['revoked', responseSummary(op)],
+      [
+        'cancel',
+        cancelTooLate(op) ? 'too late: the provider had finished before the cancel reached it' : undefined,
+      ],
       ['subject', text(field(op.response, 'subjectId'))],
     ],
     style,

@@ -2,11 +2,13 @@ import {
   ActivityFailure,
   allHandlersFinished,
   CancellationScope,
+  CancelledFailure,
   condition,
   continueAsNew,
   defineSignal,
   defineUpdate,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -32,6 +34,7 @@ import {
   type ThrottleChange,
 } from './bulk-job-state';
 import { answerConfirmRequest } from './confirm-request';
+import { drainPending, handsOverOperations, pollPendingIfDue } from './bulk-pending';
 import { statusOf } from './failures';
 import { getOperationQuery, OperationState, operationFailure } from './operation-state';
 import { setSearchAttributes } from './search-attributes';
@@ -51,6 +54,9 @@ const { bulkProcessPage } = proxyActivities<Activities>({
   heartbeatTimeout: BULK_PAGE_HEARTBEAT_TIMEOUT_MS,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
+
+/** Patch: a cancelled job ends as a cancelled execution, like revokeTokens and revokeSubject. */
+export const CANCELLED_EXECUTION_PATCH = 'bulk-cancel-ends-cancelled';
 
 /** How the pages of a run ended: the source ran out, the job was cancelled, or the source failed for good. */
 type PagesEnd = { cancelled: boolean; aborted?: Status };
@@ -125,12 +131,15 @@ async function runPages(
     const result = await processPage(state);
     if ('aborted' in result) return { cancelled: false, aborted: result.aborted };
     exhausted = state.pageDone(result.page);
+    if (state.handsOverOperations) await pollPendingIfDue(state);
     if (root.consideredCancelled) return { cancelled: true };
     if (!exhausted && workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof bulkRevocation>(raw, state.carry);
     }
   }
+  // Targets handed over by the pages end on durable timers, after the last page.
+  if (state.handsOverOperations && !(await drainPending(state))) return { cancelled: true };
   return { cancelled: false };
 }
 
@@ -145,13 +154,15 @@ function finish(state: BulkJobState, end: PagesEnd): BulkOperation {
     throw operationFailure(operation);
   }
   if (end.cancelled) {
-    // Cancelled with a report: a failed execution whose Operation keeps what was done.
     const operation = state.ended({
       code: Code.CANCELLED,
       message: `cancelled after ${state.carry.counts.processed} targets`,
       details: [reportDetail],
     });
     setSearchAttributes({ outcome: 'CANCELLED' });
+    // One rule for every workflow (docs/contract.md): a cancelled execution, its Operation (with the
+    // report) served by getOperation. Runs before the patch ended as a failed execution instead.
+    if (patched(CANCELLED_EXECUTION_PATCH)) throw new CancelledFailure(operation.error.message);
     throw operationFailure(operation);
   }
   const operation = state.completed(report);
@@ -174,6 +185,7 @@ export async function bulkRevocation(
   const carry = carried ?? firstCarry(job, info.startTime);
   carry.runs++;
   const state = new BulkJobState(job, carry, info.workflowId);
+  state.handsOverOperations = handsOverOperations();
   handleMessages(state);
   answerConfirmRequest('bulkRevocation', raw, parseBulkRevocationJob, () => state.snapshot());
   setSearchAttributes({ jobName: job.name, outcome: 'RUNNING', createdBy: job.createdBy || undefined });

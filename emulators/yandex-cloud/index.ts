@@ -22,6 +22,7 @@ export type {
   YandexEmulatorOptions,
   YandexFault,
   YandexFaultPolicy,
+  YandexHold,
   YandexOperationError,
   YandexOperationSnapshot,
   YandexRefreshToken,
@@ -106,6 +107,7 @@ export async function startYandexEmulator(opts: YandexEmulatorOptions = {}): Pro
     access: new AccessPolicy(opts.accessBindings),
     pendingTimers: new Set(),
     faultPolicy: undefined,
+    holds: [],
   };
 
   const tls = await generateSelfSignedCertificate(host);
@@ -142,6 +144,20 @@ export async function startYandexEmulator(opts: YandexEmulatorOptions = {}): Pro
       state.faultPolicy = policy;
     },
     configure: (settings) => applySettings(behaviour, settings),
+    hold: (method) => {
+      let release = (): void => undefined;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let arrive = (_answer: unknown): void => undefined;
+      const arrived = new Promise<unknown>((resolve) => (arrive = resolve));
+      state.holds.push({
+        method,
+        held: (answer) => {
+          arrive(answer);
+          return released;
+        },
+      });
+      return { arrived, release };
+    },
     operation: (id) => {
       operations.settleDue();
       return operations.snapshot(id);

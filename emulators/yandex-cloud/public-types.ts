@@ -95,6 +95,17 @@ export interface YandexEmulatorCall {
   requestId?: string;
 }
 
+/**
+ * The reply of one call kept back: the call is handled (a Revoke starts its operation) and its
+ * answer waits for `release()`, so a test can act while the call is in flight.
+ */
+export interface YandexHold {
+  /** Resolves with the answer kept back, once the held call was handled. */
+  readonly arrived: Promise<unknown>;
+  /** Sends the answer (or the failure) kept back. */
+  release(): void;
+}
+
 export interface YandexOperationSnapshot {
   id: string;
   done: boolean;
@@ -131,6 +142,8 @@ export interface YandexEmulator {
   /** Sets (or, with undefined, removes) the policy consulted when no queued fault applies. */
   setFaultPolicy(policy: YandexFaultPolicy | undefined): void;
   configure(settings: YandexRuntimeSettings): void;
+  /** Holds the reply of the next call of `method` until released (close() drops it). */
+  hold(method: YandexEmulatedMethod): YandexHold;
   operation(id: string): YandexOperationSnapshot | undefined;
   close(): Promise<void>;
 }

@@ -31,6 +31,14 @@ export interface EmulatorState {
   pendingTimers: Set<NodeJS.Timeout>;
   /** Consulted when no queued fault applies. */
   faultPolicy: YandexFaultPolicy | undefined;
+  /** Replies to keep back, first match per method (see YandexEmulator.hold). */
+  holds: HeldReply[];
+}
+
+export interface HeldReply {
+  method: YandexEmulatedMethod;
+  /** Gets the answer kept back; the call answers once the returned promise resolves. */
+  held(answer: unknown): Promise<void>;
 }
 
 /** Runs `fn` after `ms` on a timer that close() can drop. */
@@ -115,13 +123,19 @@ function unary<Req, Res>(
         if (err instanceof RpcError) return fail(err.code, err.message);
         return fail(grpc.status.INTERNAL, 'internal error');
       }
-      // afterHandling: the effect happened; the answer is lost.
-      if (fault)
-        return later(state, fault.delayMs ?? 0, () =>
-          fail(fault.code, faultMessage(fault), fault.afterHeaders),
-        );
-      call.sendMetadata(requestMetadata());
-      callback(null, response);
+      const answer = (): void => {
+        // afterHandling: the effect happened; the answer is lost.
+        if (fault)
+          return later(state, fault.delayMs ?? 0, () =>
+            fail(fault.code, faultMessage(fault), fault.afterHeaders),
+          );
+        call.sendMetadata(requestMetadata());
+        callback(null, response);
+      };
+      const held = state.holds.findIndex((h) => h.method === method);
+      if (held < 0) return answer();
+      const [hold] = state.holds.splice(held, 1);
+      void hold?.held(response).then(answer);
     };
 
     later(state, state.behaviour.latencyMs, run);
