@@ -114,7 +114,7 @@ export function addCancelCommand(program: Command, ctx: CliContext): void {
     .command('cancel')
     .summary('cancel a running operation')
     .description(
-      'Request cancellation of a running operation; it ends CANCELLED once the provider was asked to stop',
+      'Request cancellation of a running operation; it ends CANCELLED once the provider was asked to stop, or SUCCEEDED marked "cancel too late" when the provider had already finished',
     )
     .argument('<id>', 'operation id')
     .addOption(jsonOption())

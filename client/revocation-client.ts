@@ -273,7 +273,11 @@ export class RevocationClient {
     return this.get(id);
   }
 
-  /** Requests cancellation; the operation ends CANCELLED once the provider was asked to stop. */
+  /**
+   * Requests cancellation; the operation ends CANCELLED once the provider was asked to stop, or, when
+   * the provider had already finished (cancellation is best effort), done with its response and
+   * `cancelTooLate: true`. Returns the operation as it is right after the request.
+   */
   async cancel(id: string): Promise<RevokeTokensOperation> {
     try {
       await this.temporal.workflow.getHandle(id).cancel();
