@@ -125,6 +125,11 @@ function addList(group: Command, ctx: CliContext): void {
   withCommonOptions(
     group
       .command('list')
+      .addHelpText(
+        'after',
+        `\nHashes only: Authlete's list never holds token values. --page-size maps to Authlete's end = start + size.\n\nExamples:\n  $ revoke authlete-tokens list --service-id 715948317 --subject alice
+  $ revoke authlete-tokens list --service-id 715948317 --client-identifier demo-app --start 20 --page-size 20 --json`,
+      )
       .summary('list tokens (hashes only), also to preview a revoke by client and/or subject')
       .option('--client-identifier <id>', 'tokens of this client (numeric client ID or alias)')
       .option('--subject <subject>', 'tokens of this subject (user)')
@@ -155,6 +160,11 @@ function addCreate(group: Command, ctx: CliContext): void {
   withCommonOptions(
     group
       .command('create')
+      .addHelpText(
+        'after',
+        `\nNot retried: a create repeated after a lost answer would issue a second token.\n\nExamples:\n  $ revoke authlete-tokens create --service-id 715948317 --grant-type AUTHORIZATION_CODE --client-identifier demo-app --subject alice --scope openid
+  $ revoke authlete-tokens create --service-id 715948317 --grant-type CLIENT_CREDENTIALS --client-identifier demo-cli --json --show-token`,
+      )
       .summary('create an access token (and refresh token) for a client and subject')
       .option('--grant-type <type>', 'AUTHORIZATION_CODE, CLIENT_CREDENTIALS, ... (required)')
       .option('--client-identifier <id>', 'the client (numeric client ID or alias; required)')
@@ -195,6 +205,11 @@ function addUpdate(group: Command, ctx: CliContext): void {
   withCommonOptions(
     group
       .command('update')
+      .addHelpText(
+        'after',
+        `\n--scope replaces the token's scopes: giving fewer is a partial revocation. --rotate is not retried.\n\nExamples:\n  $ revoke authlete-tokens update --service-id 715948317 --access-token-hash tC5hpjGylLiiw-vsd5_tqVHtYSUHblAGimEJ-5xqAco --scope openid
+  $ printf %s "$AT" | revoke authlete-tokens update --service-id 715948317 --access-token-stdin --rotate --json --show-token`,
+      )
       .summary('change a token: fewer scopes (a partial revocation), expiry, or a new value')
       .option('--access-token-hash <hash>', 'the access token by its hash, as the token list shows it')
       .option('--access-token-stdin', 'the access token value, read from stdin')
@@ -272,6 +287,12 @@ function addReissue(group: Command, ctx: CliContext): void {
   withCommonOptions(
     group
       .command('reissue')
+      .addHelpText(
+        'after',
+        `\nThe token response is what /auth/token answered, with action ID_TOKEN_REISSUABLE (Authlete's
+precondition for /idtoken/reissue); the JWT access token is used when it has one.\n\nExamples:\n  $ revoke authlete-tokens reissue --service-id 715948317 --token-response-file token-response.json
+  $ printf %s "$TOKEN_RESPONSE" | revoke authlete-tokens reissue --service-id 715948317 --token-response-stdin --json --show-token`,
+      )
       .summary('reissue an ID token for an /auth/token answer whose action was ID_TOKEN_REISSUABLE')
       .option('--token-response-stdin', 'the /auth/token answer (JSON), read from stdin')
       .option('--token-response-env <var>', 'the /auth/token answer (JSON), from environment variable VAR')
