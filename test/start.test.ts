@@ -102,6 +102,8 @@ void describe('npm start', () => {
       TEMPORAL_DEV_PORT: String(port),
       TEMPORAL_UI_PORT: String(uiPort),
       TEMPORAL_ADDRESS: '',
+      // Not npm start's default 9464: other test files run at the same time.
+      REVOCATION_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
     };
 
     const first = await npmStart(env);
