@@ -79,6 +79,9 @@ before(async () => {
           },
           'sa-wrong-scope': { baseUrl, serviceAccountKeyFile: saFile, scopes: [wrongScope] },
           'sa-forged': { baseUrl, serviceAccountKeyFile: forged },
+          // Used once each, so no cached access token stands between the call and the token endpoint.
+          'sa-token-503': { baseUrl, serviceAccountKeyFile: saFile },
+          'sa-token-echo': { baseUrl, serviceAccountKeyFile: saFile },
         },
       },
     },
@@ -938,6 +941,36 @@ void describe('revokeTokens at google-identity-platform: service account (OAuth 
     );
     assert.equal(op.error?.details?.[0]?.reason, 'invalid_grant');
     assert.equal(op.metadata.attempts, 1);
+    assert.equal(u.calls().length, 0);
+  });
+
+  void it('a token endpoint 503 is retried by the activity policy, one token request per attempt', async () => {
+    const u = newUser();
+    emu.injectTokenFault({ status: 503 });
+    const tokensBefore = emu.tokenCalls().length;
+    const op = await revokeAndWait(requestFor(u, { connection: 'sa-token-503' }));
+    assert.equal(op.error, undefined);
+    assert.equal(op.metadata.attempts, 2);
+    assert.deepEqual(
+      emu
+        .tokenCalls()
+        .slice(tokensBefore)
+        .map((c) => c.status),
+      [503, 200],
+      'google-auth-library does not retry on its own',
+    );
+    assert.equal(u.calls().length, 1);
+    assert.equal(op.response?.duplicate, undefined, 'attempt 1 never sent revokeToken');
+  });
+
+  void it('a token endpoint that echoes the signed assertion: the Operation shows it blanked', async () => {
+    const u = newUser();
+    emu.injectTokenFault({ status: 400, description: 'Invalid JWT:', echoAssertion: true });
+    const op = await revokeAndWait(requestFor(u, { connection: 'sa-token-echo' }));
+    assert.equal(op.error?.code, Code.UNAUTHENTICATED);
+    const text = JSON.stringify(op);
+    assert.match(text, /Invalid JWT: assertion=\[redacted JWT\]/, 'control: the echo reached the engine');
+    assert.doesNotMatch(text, /eyJ[\w-]+\.[\w-]+/);
     assert.equal(u.calls().length, 0);
   });
 

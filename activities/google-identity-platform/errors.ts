@@ -240,10 +240,17 @@ export function tokenEndpointFailure(
   secrets: ReadonlyArray<string>,
 ): GoogleIdentityPlatformError {
   const scrub = new Scrubber(secrets);
+  // The assertion (a signed JWT, exchangeable for tokens) and access tokens are unknown to the
+  // scrubber here; blank anything shaped like them.
+  const blank = (t: string) =>
+    scrub
+      .text(t)
+      .replace(/\beyJ[\w-]*\.[\w-]+\.[\w-]*/g, '[redacted JWT]')
+      .replace(/\bya29\.[\w.-]+/g, '[redacted token]');
   const b = (body !== null && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const error = typeof b.error === 'string' && /^[\w.-]{1,64}$/.test(b.error) ? b.error : undefined;
   const description =
-    typeof b.error_description === 'string' ? scrub.text(b.error_description.slice(0, MAX_TEXT)) : '';
+    typeof b.error_description === 'string' ? blank(b.error_description).slice(0, MAX_TEXT) : '';
   const code =
     httpStatus === 200
       ? Code.UNKNOWN

@@ -44,6 +44,7 @@ export async function startGoogleIdentityPlatformEmulator(
     serviceAccounts,
     apiKeys: new Set(apiKeys),
     faults: new FaultQueue(),
+    tokenFaults: new FaultQueue(),
     requests: [],
     appleLatencyMs: opts.appleLatencyMs ?? 0,
     faultPolicy: undefined,
@@ -81,6 +82,7 @@ export async function startGoogleIdentityPlatformEmulator(
     },
     account: (uid, tenantId) => store.account(uid, tenantId),
     injectFault: (fault) => state.faults.push(fault),
+    injectTokenFault: (fault) => state.tokenFaults.push(fault),
     setFaultPolicy: (policy) => {
       state.faultPolicy = policy;
     },

@@ -60,6 +60,19 @@ export interface GoogleFault {
   afterHandling?: boolean;
 }
 
+/** Queued by injectTokenFault; answers the next `times` token endpoint calls (`POST /token`). */
+export interface TokenFault {
+  status: number;
+  /** RFC 6749 `error`. @default 'invalid_grant' for 4xx, 'internal_failure' otherwise */
+  error?: string;
+  /** `error_description`. */
+  description?: string;
+  /** Append the assertion the client sent to `error_description` (a server that echoes secrets). */
+  echoAssertion?: boolean;
+  /** @default 1 */
+  times?: number;
+}
+
 /**
  * Consulted for every revokeToken call that no queued fault answers, with its log entry so far
  * (`body` parsed); a fault it returns answers the call instead (`times` is ignored). For chaos tests.
@@ -170,6 +183,8 @@ export interface GoogleIdentityPlatformEmulator {
   appleToken(value: string): AppleToken | undefined;
   account(uid: string, tenantId?: string): EmulatedAccount | undefined;
   injectFault(fault: GoogleFault): void;
+  /** Queues a failure of the OAuth 2.0 token endpoint. */
+  injectTokenFault(fault: TokenFault): void;
   /** Sets (or, with undefined, removes) the policy consulted when no queued fault applies. */
   setFaultPolicy(policy: GoogleFaultPolicy | undefined): void;
   /** Changes behaviour for later requests. */

@@ -2,7 +2,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { setTimeout as delay } from 'node:timers/promises';
 import type { FaultQueue } from '../fault-queue';
 import { apiKeyInvalid, apiKeyMissing, googleError, identityToolkitError } from './google-error';
-import type { GoogleEmulatorRequest, GoogleFault, GoogleFaultPolicy, RequestOutcome } from './public-types';
+import type {
+  GoogleEmulatorRequest,
+  GoogleFault,
+  GoogleFaultPolicy,
+  RequestOutcome,
+  TokenFault,
+} from './public-types';
 import { TOKEN_PATH, type ServiceAccounts } from './oauth';
 import { checkRevokeTokenBody, type RevokeTokenBody } from './request-rules';
 import type { AccountStore } from './store';
@@ -15,6 +21,7 @@ export interface EmulatorState {
   serviceAccounts: ServiceAccounts;
   apiKeys: ReadonlySet<string>;
   faults: FaultQueue<GoogleFault>;
+  tokenFaults: FaultQueue<TokenFault>;
   requests: GoogleEmulatorRequest[];
   appleLatencyMs: number;
   faultPolicy: GoogleFaultPolicy | undefined;
@@ -196,6 +203,17 @@ async function tokenEndpoint(
   entry: GoogleEmulatorRequest,
 ): Promise<Answer> {
   const form = new URLSearchParams(await readBody(req));
+  const fault = state.tokenFaults.take();
+  if (fault) {
+    const echo = fault.echoAssertion ? ` assertion=${form.get('assertion') ?? ''}` : '';
+    const error = fault.error ?? (fault.status < 500 ? 'invalid_grant' : 'internal_failure');
+    return {
+      status: fault.status,
+      body: { error, error_description: `${fault.description ?? error}${echo}` },
+      outcome: 'fault',
+      reason: error,
+    };
+  }
   const result = state.serviceAccounts.exchange(form);
   if (!result.ok)
     return { status: result.status, body: result.body, outcome: 'rejected', reason: result.body.error };
