@@ -69,6 +69,23 @@ void describe('revokeTokens at yandex-cloud: another subject’s tokens', () => 
     assert.deepEqual(active(), ['rt-e1', 'rt-e2', 'rt-e3']);
   });
 
+  void it('keeps the details when Yandex fails after sending headers too (the SDK’s ApiError)', async () => {
+    s.emulator.injectFault({
+      method: 'Revoke',
+      code: Code.PERMISSION_DENIED,
+      message: 'Permission denied',
+      afterHeaders: true,
+    });
+    const started = await s.client.revoke(request, { timing: fastTiming });
+    const op = await s.client.wait(started.id, { timeout: 30_000 });
+    assert.equal(op.error?.code, Code.PERMISSION_DENIED);
+    const call = s.emulator.callsOf('Revoke').at(-1);
+    assert.deepEqual(op.error.details[1], {
+      '@type': 'type.googleapis.com/google.rpc.RequestInfo',
+      requestId: call?.requestId,
+    });
+  });
+
   void it('with an admin binding on the subject, the same request revokes its matching tokens', async () => {
     s.emulator.addAccessBinding({ subjectId: 'helpdesk', roleId: 'admin', resourceId: 'aje123' });
     const started = await s.client.revoke(request, { timing: fastTiming, createdBy: 'hr-offboarding' });
