@@ -1,6 +1,6 @@
 import { isGrpcServiceError, NamespaceNotFoundError, ServiceError } from '@temporalio/client';
 import { CommanderError } from 'commander';
-import { InvalidArgumentError } from '../api';
+import { InvalidArgumentError, RequestIdConflictError } from '../api';
 import { ConfigError } from '../common/config-error';
 import { OperationNotFoundError, OperationWaitTimeoutError } from '../client/errors';
 import { TemporalUnreachableError } from './connect';
@@ -11,7 +11,7 @@ export const ExitCode = {
   ok: 0,
   /** The operation is done with an error (or an unexpected failure in the CLI itself). */
   operationFailed: 1,
-  /** Bad input: an invalid field or option, a usage error; nothing was started. */
+  /** Bad input: an invalid field or option, a usage error, a --request-id used for another request; nothing was started. */
   badInput: 2,
   /** Temporal could not be reached, refused the call, or the configuration is wrong. */
   unavailable: 3,
@@ -26,7 +26,7 @@ export type ExitCodeNumber = (typeof ExitCode)[keyof typeof ExitCode];
 export const exitCodesHelp = `Exit codes:
   0  success: the operation is done without error, or was started (without --wait)
   1  the operation is done with an error (the error code name and message go to stderr)
-  2  bad input: an invalid field or option, or a usage error; nothing was started
+  2  bad input: an invalid field or option, a usage error, or a --request-id reused for another request; nothing was started
   3  Temporal could not be reached, or the configuration is wrong (codec key, TLS, namespace)
   4  --wait, wait or get --watch timed out; the operation is still running
   5  operation not found`;
@@ -46,7 +46,7 @@ function temporalGrpcCode(err: unknown): number | undefined {
 /** The exit code for an error thrown while running a command. */
 export function exitCodeOf(err: unknown): ExitCodeNumber {
   if (err instanceof CommanderError) return err.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
-  if (err instanceof InvalidArgumentError) return ExitCode.badInput;
+  if (err instanceof InvalidArgumentError || err instanceof RequestIdConflictError) return ExitCode.badInput;
   if (err instanceof OperationNotFoundError) return ExitCode.notFound;
   if (err instanceof OperationWaitTimeoutError) return ExitCode.waitTimeout;
   if (
@@ -66,6 +66,10 @@ export function exitCodeOf(err: unknown): ExitCodeNumber {
 /** One line for stderr. Error messages in this engine never carry secrets; the raw input never reaches here. */
 export function errorLine(err: unknown): string {
   if (!(err instanceof Error)) return `error: ${String(err)}`;
+  // Name the flag the user typed, as bad input does.
+  if (err instanceof RequestIdConflictError) {
+    return `error: ALREADY_EXISTS: ${new RequestIdConflictError(err.operationId, '--request-id (requestId)').message}`;
+  }
   const code = temporalGrpcCode(err);
   const message = err.message.replace(/\s*\n\s*/g, ' ').trim();
   if (err instanceof ServiceError || code !== undefined) {

@@ -71,7 +71,7 @@ export function addStartOptions(cmd: Command, defaultTimeout: string): Command {
   return cmd
     .option('--request-id <key>', 'idempotency key: repeating the command with it returns the same operation')
     .option('--description <text>', 'shown in the Temporal Web UI; 0-256 characters, no secret')
-    .option('--created-by <who>', 'who asked, recorded and searchable (default: $USER)')
+    .option('--created-by <who>', 'who asked, recorded and searchable (default: user@host)')
     .option('--wait', 'wait until the operation is done')
     .addOption(
       new Option(

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { durationMs, type RevocationRequestInput } from '../api';
 import { OperationWaitTimeoutError } from '../client/errors';
 import type { RevokeOptions } from '../client/revocation-client';
+import { cliIdentity } from './connect';
 import type { CliContext } from './context';
 import { ExitCode, errorLine, type ExitCodeNumber } from './exit-codes';
 import { addStartOptions, badInput, jsonOption } from './flags';
@@ -25,11 +26,11 @@ export interface WaitFlags {
 export const DEFAULT_WAIT = '60s';
 
 export function revokeOptions(flags: StartFlags, ctx: CliContext): RevokeOptions {
-  const createdBy = flags.createdBy ?? (ctx.io.env.USER || ctx.io.env.USERNAME || undefined);
+  const createdBy = flags.createdBy ?? cliIdentity(ctx.io.env);
   return {
     ...(flags.requestId !== undefined ? { requestId: flags.requestId } : {}),
     ...(flags.description !== undefined ? { description: flags.description } : {}),
-    ...(createdBy !== undefined ? { createdBy } : {}),
+    createdBy,
   };
 }
 

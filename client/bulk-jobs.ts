@@ -27,14 +27,25 @@ import {
 } from '../api';
 import { OperationNotFoundError } from './errors';
 import { bulkJobDetails, bulkJobSummary } from '../api/operation-summary';
-import { checkRequestId, operationId, idempotentStartPolicies, startOnce } from './idempotent-start';
+import {
+  checkRequestId,
+  fingerprintOf,
+  idempotentStartPolicies,
+  operationId,
+  REQUEST_FINGERPRINT_MEMO,
+  startOnce,
+  withCreatedBy,
+} from './idempotent-start';
 import type { RevocationClient } from './revocation-client';
 
 /** A `bulkRevocation` job as an Operation: counts in `metadata`, the report in `response` once done. */
 export type BulkJobOperation = Operation<BulkRevocationMetadata, BulkRevocationReport>;
 
 export interface StartBulkJobOptions {
-  /** Idempotency key (AIP-155): a repeated call with the same key returns the same job. */
+  /**
+   * Idempotency key (AIP-155): a repeated call with the same key and job returns the same job; the
+   * same key with a different job is refused (RequestIdConflictError).
+   */
   requestId?: string;
 }
 
@@ -149,7 +160,8 @@ function operationFromMemo(
  * Starts a `bulkRevocation` job and returns its Operation, not done yet. `client.get`, `client.wait`
  * and `client.cancel` take its id, as do the functions below.
  * Thrown when the job or request id is invalid: InvalidArgumentError naming each bad field (`job.source.path`,
- * `requestId`); nothing starts.
+ * `requestId`); when `requestId` was used for a different job: RequestIdConflictError. Nothing
+ * starts. `job.createdBy` defaults to the client's.
  */
 export async function startBulkJob(
   client: RevocationClient,
@@ -157,7 +169,7 @@ export async function startBulkJob(
   options: StartBulkJobOptions = {},
 ): Promise<BulkJobOperation> {
   checkRequestId(options.requestId);
-  const job = parseBulkRevocationJob(raw);
+  const job = parseBulkRevocationJob(withCreatedBy(raw, client.createdBy));
   const id = bulkJobId(options.requestId);
   const memo = memoOf(job);
   const attributes: SearchAttributePair[] = [
@@ -165,11 +177,14 @@ export async function startBulkJob(
     { key: SearchAttributes.outcome, value: 'RUNNING' },
   ];
   if (job.createdBy) attributes.push({ key: SearchAttributes.createdBy, value: job.createdBy });
+  const fingerprint = fingerprintOf('bulkRevocation', options.requestId, job);
 
   const summaryInput = { job, requestId: options.requestId, scheduleId: job.scheduleId };
   const existing = await startOnce({
+    temporal: client.temporal,
     id,
     requestId: options.requestId,
+    fingerprint,
     get: (x) => getBulkJob(client, x),
     start: () =>
       client.temporal.workflow.start(WorkflowTypes.bulkRevocation, {
@@ -178,7 +193,7 @@ export async function startBulkJob(
         // The parsed job: defaults filled in, so the workflow runs what was validated here.
         args: [job satisfies BulkRevocationJobInput],
         ...idempotentStartPolicies,
-        memo: { ...memo },
+        memo: { ...memo, ...(fingerprint ? { [REQUEST_FINGERPRINT_MEMO]: fingerprint } : {}) },
         typedSearchAttributes: attributes,
         staticSummary: bulkJobSummary(summaryInput),
         staticDetails: bulkJobDetails(summaryInput),

@@ -35,14 +35,24 @@ import { temporalTarget } from '../common/temporal-connection';
 import { ConfigError } from '../common/config-error';
 import { OperationNotFoundError, OperationWaitTimeoutError, TemporalUnreachableError } from './errors';
 import { revokeTokensDetails, revokeTokensSummary } from '../api/operation-summary';
-import { checkRequestId, operationId, idempotentStartPolicies, startOnce } from './idempotent-start';
+import {
+  checkRequestId,
+  fingerprintOf,
+  idempotentStartPolicies,
+  operationId,
+  REQUEST_FINGERPRINT_MEMO,
+  startOnce,
+} from './idempotent-start';
 
 export interface RevokeOptions {
-  /** Idempotency key (AIP-155): a repeated call with the same key returns the same operation. */
+  /**
+   * Idempotency key (AIP-155): a repeated call with the same key and request returns the same
+   * operation; the same key with a different request is refused (RequestIdConflictError).
+   */
   requestId?: string;
   /** Shown in the Web UI; 0-256 characters, no secret. */
   description?: string;
-  /** Who asked; recorded and searchable. */
+  /** Who asked; recorded and searchable. @default the client's `createdBy` */
   createdBy?: string;
   timing?: RevokeTokensWorkflowInput['timing'];
 }
@@ -86,12 +96,19 @@ const QUERY_DEADLINE_MS = 5_000;
  */
 export class RevocationClient {
   readonly taskQueue: string;
+  /** Recorded as `createdBy` on what this client starts, unless a call names its own. */
+  readonly createdBy: string;
 
   constructor(
     readonly temporal: Client,
-    options: { taskQueue?: string } = {},
+    options: {
+      taskQueue?: string;
+      /** Who starts operations, for entry points that authenticate their callers. @default the Temporal client identity (pid@host unless set) */
+      createdBy?: string;
+    } = {},
   ) {
     this.taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
+    this.createdBy = options.createdBy ?? temporal.options.identity;
   }
 
   /**
@@ -104,6 +121,8 @@ export class RevocationClient {
       env?: NodeJS.ProcessEnv;
       keyring?: CodecKeyring;
       taskQueue?: string;
+      /** @default the Temporal client identity, pid@host */
+      createdBy?: string;
       /** @default REVOCATION_CONNECT_TIMEOUT, else 10 s (Temporal's own default) */
       connectTimeoutMs?: number;
     } = {},
@@ -141,6 +160,7 @@ export class RevocationClient {
     });
     return new RevocationClient(temporal, {
       taskQueue: options.taskQueue ?? (env.REVOCATION_TASK_QUEUE || undefined),
+      ...(options.createdBy !== undefined ? { createdBy: options.createdBy } : {}),
     });
   }
 
@@ -150,14 +170,15 @@ export class RevocationClient {
 
   /**
    * Starts a revocation and returns its Operation, not done yet.
-   * Thrown when the input is invalid: InvalidArgumentError naming each bad field; nothing starts.
+   * Thrown when the input is invalid: InvalidArgumentError naming each bad field; when `requestId`
+   * was used for a different request: RequestIdConflictError (ALREADY_EXISTS). Nothing starts.
    */
   async revoke(request: RevocationRequestInput, options: RevokeOptions = {}): Promise<RevokeTokensOperation> {
     checkRequestId(options.requestId);
     const raw: RevokeTokensWorkflowInput = {
       request,
       ...(options.description !== undefined ? { description: options.description } : {}),
-      ...(options.createdBy !== undefined ? { createdBy: options.createdBy } : {}),
+      createdBy: options.createdBy ?? this.createdBy,
       ...(options.timing !== undefined ? { timing: options.timing } : {}),
     };
     const input = parseRevokeTokensInput(raw);
@@ -176,14 +197,17 @@ export class RevocationClient {
       { key: SearchAttributes.connection, value: r.connection },
       { key: SearchAttributes.outcome, value: 'RUNNING' },
     ];
+    const fingerprint = fingerprintOf('revokeTokens', options.requestId, input);
     if (input.createdBy) attributes.push({ key: SearchAttributes.createdBy, value: input.createdBy });
     const subject = subjectOf(r);
     if (subject) attributes.push({ key: SearchAttributes.subject, value: subject });
 
     const summaryInput = { ...input, request: r, requestId: options.requestId };
     const existing = await startOnce({
+      temporal: this.temporal,
       id,
       requestId: options.requestId,
+      fingerprint,
       get: (x) => this.get(x),
       start: () =>
         this.temporal.workflow.start(WorkflowTypes.revokeTokens, {
@@ -191,7 +215,7 @@ export class RevocationClient {
           workflowId: id,
           args: [input satisfies RevokeTokensWorkflowInput],
           ...idempotentStartPolicies,
-          memo: { ...memo },
+          memo: { ...memo, ...(fingerprint ? { [REQUEST_FINGERPRINT_MEMO]: fingerprint } : {}) },
           typedSearchAttributes: attributes,
           staticSummary: revokeTokensSummary(summaryInput),
           staticDetails: revokeTokensDetails(summaryInput),

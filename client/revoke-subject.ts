@@ -12,14 +12,25 @@ import {
   type RevokeSubjectWorkflowInput,
 } from '../api/revoke-subject-input';
 import { revokeSubjectDetails, revokeSubjectSummary } from '../api/operation-summary';
-import { checkRequestId, operationId, idempotentStartPolicies, startOnce } from './idempotent-start';
+import {
+  checkRequestId,
+  fingerprintOf,
+  idempotentStartPolicies,
+  operationId,
+  REQUEST_FINGERPRINT_MEMO,
+  startOnce,
+  withCreatedBy,
+} from './idempotent-start';
 import type { RevocationClient } from './revocation-client';
 
 /** The workflow type's name (api/contract.ts WorkflowTypes.revokeSubject, once registered there). */
 export const REVOKE_SUBJECT_WORKFLOW = WorkflowTypes.revokeSubject;
 
 export interface RevokeSubjectOptions {
-  /** Idempotency key (AIP-155): a repeated call with the same key returns the same operation. */
+  /**
+   * Idempotency key (AIP-155): a repeated call with the same key and input returns the same
+   * operation; the same key with a different input is refused (RequestIdConflictError).
+   */
   requestId?: string;
 }
 
@@ -76,7 +87,8 @@ async function subjectOperation(
 /**
  * Starts `revokeSubject`: one child `revokeTokens` operation per target and explicit request, and
  * returns the parent Operation, not done yet. `client.get`, `client.wait` and `client.cancel` take its id.
- * Thrown when the input is invalid: InvalidArgumentError naming each bad field; nothing starts.
+ * Thrown when the input is invalid: InvalidArgumentError naming each bad field; when `requestId` was
+ * used for a different input: RequestIdConflictError. Nothing starts. `createdBy` defaults to the client's.
  */
 export async function revokeSubject(
   client: RevocationClient,
@@ -84,7 +96,7 @@ export async function revokeSubject(
   options: RevokeSubjectOptions = {},
 ): Promise<RevokeSubjectOperation> {
   checkRequestId(options.requestId);
-  const input = parseRevokeSubjectInput(raw);
+  const input = parseRevokeSubjectInput(withCreatedBy(raw, client.createdBy));
   const requests = childRequestsOf(input);
   const id = revokeSubjectId(options.requestId);
   const description = input.description || defaultSubjectDescription(input.subject, requests.length);
@@ -95,11 +107,14 @@ export async function revokeSubject(
     { key: SearchAttributes.outcome, value: 'RUNNING' },
   ];
   if (input.createdBy) attributes.push({ key: SearchAttributes.createdBy, value: input.createdBy });
+  const fingerprint = fingerprintOf('revokeSubject', options.requestId, input);
 
   const summaryInput = { input, requests, id, requestId: options.requestId };
   const existing = await startOnce({
+    temporal: client.temporal,
     id,
     requestId: options.requestId,
+    fingerprint,
     get: (x) => getRevokeSubject(client, x),
     start: () =>
       client.temporal.workflow.start(REVOKE_SUBJECT_WORKFLOW, {
@@ -108,7 +123,10 @@ export async function revokeSubject(
         // The parsed input: defaults filled in, so the workflow sees what was validated here.
         args: [input satisfies RevokeSubjectWorkflowInput],
         ...idempotentStartPolicies,
-        memo: { description, createdBy, subject: input.subject, target } satisfies SubjectMemo,
+        memo: {
+          ...({ description, createdBy, subject: input.subject, target } satisfies SubjectMemo),
+          ...(fingerprint ? { [REQUEST_FINGERPRINT_MEMO]: fingerprint } : {}),
+        },
         typedSearchAttributes: attributes,
         staticSummary: revokeSubjectSummary(summaryInput),
         staticDetails: revokeSubjectDetails(summaryInput),

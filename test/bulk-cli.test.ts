@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
@@ -149,7 +149,7 @@ void describe('revoke bulk start', () => {
     const op = opOf(r);
     assert.equal(op.done, true);
     assert.equal(op.metadata['@type'], BulkTypeUrl.metadata);
-    assert.equal(op.createdBy, 'bulk-cli-test', '$USER is the default --created-by');
+    assert.equal(op.createdBy, `bulk-cli-test@${hostname()}`, 'user@host is the default --created-by');
     const report = op.response as BulkRevocationReport;
     assert.deepEqual(
       [report.processed, report.succeeded, report.failed, report.total, report.pages],

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -535,7 +535,7 @@ void describe('revoke subject (CLI)', () => {
     assert.equal(res.code, 0, res.stderr);
     const op = JSON.parse(res.stdout) as RevokeSubjectOperation;
     assert.equal(op.done, true);
-    assert.equal(op.createdBy, 'cli-tester');
+    assert.equal(op.createdBy, `cli-tester@${hostname()}`);
     assert.deepEqual(
       op.response?.children.map((c) => [c.provider, c.outcome]),
       [

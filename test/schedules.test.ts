@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
@@ -541,7 +541,11 @@ void describe('revoke schedule (CLI)', () => {
     assert.equal(createdJson.scheduleId, id);
     assert.equal(createdJson.paused, true);
     assert.deepEqual(createdJson.spec.every, ['1h']);
-    assert.equal(createdJson.job.createdBy, 'schedule-tester', 'createdBy defaults to $USER');
+    assert.equal(
+      createdJson.job.createdBy,
+      `schedule-tester@${hostname()}`,
+      'createdBy defaults to user@host',
+    );
 
     const dup = await cli(['schedule', 'create', '--schedule-id', id, '--every', '1h', '--job', job], env);
     assert.equal(dup.code, 2);

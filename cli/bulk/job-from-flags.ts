@@ -149,7 +149,7 @@ async function documentBase(
   return { base: { ...(doc.value as Record<string, unknown>) }, documentFlag: doc.flag };
 }
 
-/** `base` with the fields the flags set on top; `createdBy` is --created-by, else the document's, else $USER. */
+/** `base` with the fields the flags set on top; `createdBy` is --created-by, else the document's, else user@host. */
 function withFlagFields(
   base: Record<string, unknown>,
   flags: BulkStartFlags,

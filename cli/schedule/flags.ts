@@ -13,6 +13,7 @@ import {
   type BulkScheduleOverlap,
   type BulkScheduleSpecInput,
 } from '../../client/schedules';
+import { cliIdentity } from '../connect';
 import type { CliContext } from '../context';
 import { ExitCode, errorLine } from '../exit-codes';
 import { badInput, collect, parseJsonInput, readInputFile } from '../flags';
@@ -110,7 +111,7 @@ function refuseSecretsOnCommandLine(job: unknown): void {
   if (violations.length > 0) throw new InvalidArgumentError(violations);
 }
 
-/** The job from `--job '<json>'` or `--job-file PATH` (`-` = stdin); `createdBy` defaults to --created-by, then $USER. */
+/** The job from `--job '<json>'` or `--job-file PATH` (`-` = stdin); `createdBy` defaults to --created-by, then user@host. */
 export async function jobFromFlags(
   flags: JobFlags,
   ctx: CliContext,
@@ -136,8 +137,7 @@ export async function jobFromFlags(
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const job = value as Record<string, unknown>;
-    const createdBy = flags.createdBy ?? (ctx.io.env.USER || ctx.io.env.USERNAME || undefined);
-    if (job.createdBy === undefined && createdBy !== undefined) job.createdBy = createdBy;
+    if (job.createdBy === undefined) job.createdBy = flags.createdBy ?? cliIdentity(ctx.io.env);
   }
   return value as BulkRevocationJobInput;
 }
@@ -183,7 +183,7 @@ export function addJobOptions(cmd: Command): Command {
   return cmd
     .option('--job-file <path>', 'the bulk job as JSON (as for "bulk start"); "-" reads stdin')
     .option('--job <json>', 'the bulk job as inline JSON (no secrets: inline tokens need --job-file)')
-    .option('--created-by <who>', 'recorded on every run unless the job names one (default: $USER)');
+    .option('--created-by <who>', 'recorded on every run unless the job names one (default: user@host)');
 }
 
 export const overlapOption = (what: string) => new Option('--overlap <policy>', what).choices(overlapChoices);
