@@ -1,8 +1,17 @@
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  NativeConnection,
+  Worker,
+  bundleWorkflowCode,
+  type WorkflowBundle,
+  type WorkflowBundleOption,
+} from '@temporalio/worker';
 import { createActivities, type ConnectionRegistry } from '../activities';
 import { DEFAULT_TASK_QUEUE } from '../api';
 import { attemptFailureReporter } from './attempt-failure-reporter';
 import { providerCallTelemetry } from './telemetry-interceptor';
+import { ConfigError } from '../common/config-error';
 import { AesGcmPayloadCodec, type CodecKeyring } from '../common/payload-codec';
 
 export const workflowsPath = require.resolve('../workflows');
@@ -18,6 +27,23 @@ export function bundleWorkflows(): Promise<WorkflowBundle> {
   });
 }
 
+/**
+ * The prebuilt bundle REVOCATION_WORKFLOW_BUNDLE names (written by `npm run bundle`), or undefined
+ * when it is unset and the worker bundles the workflows itself at start. A name that is not a file
+ * is a ConfigError: a worker must not silently run other workflow code than the one it was given.
+ */
+export function prebuiltWorkflowBundle(env: NodeJS.ProcessEnv): WorkflowBundleOption | undefined {
+  const path = env.REVOCATION_WORKFLOW_BUNDLE;
+  if (!path) return undefined;
+  const codePath = resolve(path);
+  if (!existsSync(codePath))
+    throw new ConfigError(
+      'REVOCATION_WORKFLOW_BUNDLE',
+      `no bundle at ${codePath} (npm run bundle writes one)`,
+    );
+  return { codePath };
+}
+
 export interface RevocationWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -26,7 +52,7 @@ export interface RevocationWorkerOptions {
   connections: ConnectionRegistry;
   keyring: CodecKeyring;
   /** A prebuilt bundle (tests share one); otherwise the workflows are bundled at start. */
-  workflowBundle?: WorkflowBundle;
+  workflowBundle?: WorkflowBundleOption;
   identity?: string;
 }
 

@@ -2,7 +2,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { DEFAULT_TASK_QUEUE, providerKeys } from '../api';
 import { loadCodecKeyring } from '../common/codec-keys';
 import { buildConnectionRegistry, loadConnectionsConfig } from './connections';
-import { createRevocationWorker } from './create-worker';
+import { createRevocationWorker, prebuiltWorkflowBundle } from './create-worker';
 import { configuredSecrets, createWorkerLogging, type WorkerLogging } from './logging';
 import { installTelemetry } from './telemetry';
 import { temporalTarget } from '../common/temporal-connection';
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   const env = process.env;
   const telemetry = installTelemetry(env);
   logging = telemetry.logging;
+  const workflowBundle = prebuiltWorkflowBundle(env);
   const keyring = loadCodecKeyring(env);
   logging.addSecrets([...keyring.keys.values()].map((k) => k.toString('base64')));
   const config = loadConnectionsConfig(env);
@@ -33,11 +34,12 @@ async function main(): Promise<void> {
       taskQueue,
       connections,
       keyring,
+      ...(workflowBundle ? { workflowBundle } : {}),
     });
     const configured = Object.fromEntries(providerKeys.map((p) => [p, connections.names(p)]));
     const summary = providerKeys.map((p) => `${p}: ${connections.names(p).join(', ') || 'none'}`).join('; ');
     logging.banner(
-      `worker ready: task queue ${taskQueue}, namespace ${target.namespace}; connections ${summary}`,
+      `worker ready: task queue ${taskQueue}, namespace ${target.namespace}; connections ${summary}; workflows ${workflowBundle && 'codePath' in workflowBundle ? `from ${workflowBundle.codePath}` : 'bundled at start'}`,
       {
         taskQueue,
         namespace: target.namespace,

@@ -8,7 +8,7 @@ import {
   NativeConnection,
   Runtime,
   type Worker,
-  type WorkflowBundle,
+  type WorkflowBundleOption,
 } from '@temporalio/worker';
 import {
   startYandexEmulator,
@@ -17,7 +17,7 @@ import {
 } from '../../emulators/yandex-cloud';
 import { RevocationClient } from '../../client/revocation-client';
 import { buildConnectionRegistry, type ConnectionsConfig } from '../../worker/connections';
-import { bundleWorkflows, createRevocationWorker } from '../../worker/create-worker';
+import { bundleWorkflows, createRevocationWorker, prebuiltWorkflowBundle } from '../../worker/create-worker';
 import { AesGcmPayloadCodec, type CodecKeyring } from '../../common/payload-codec';
 import { testTemporal } from './temporal';
 
@@ -40,9 +40,13 @@ Runtime.install({
   }),
 });
 
-let bundle: Promise<WorkflowBundle> | undefined;
-/** Bundled once per test file: webpack takes seconds. */
-export const sharedBundle = (): Promise<WorkflowBundle> => (bundle ??= bundleWorkflows());
+let bundle: Promise<WorkflowBundleOption> | undefined;
+/**
+ * The bundle `npm test` built once for the run (REVOCATION_WORKFLOW_BUNDLE), or one bundled once per
+ * test file when a file runs alone: webpack takes seconds.
+ */
+export const sharedBundle = (): Promise<WorkflowBundleOption> =>
+  (bundle ??= Promise.resolve(prebuiltWorkflowBundle(process.env) ?? bundleWorkflows()));
 
 /**
  * A fixed, test-only key: the committed histories under test/histories are encrypted with it and
