@@ -7,6 +7,7 @@ import {
   plainText,
   unsafeIdentifierMessage,
 } from './requests/common';
+import { duration } from './revoke-tokens-input';
 import { describeIssue, parseOrThrow } from './validation';
 import type { Status } from './operation';
 
@@ -95,6 +96,12 @@ export const bulkRevocationJob = z
     ratePerSecond: z.number().positive().max(10_000).optional(),
     /** List what would be revoked (counts, fingerprints) and touch nothing. @default false */
     dryRun: z.boolean().default(false),
+    /**
+     * How long one target may take. A Yandex provider operation still running after a few seconds is
+     * handed from the page to the workflow, which polls it on durable timers until this deadline;
+     * past it the target fails DEADLINE_EXCEEDED. @default '1h'
+     */
+    targetDeadline: duration.default('1h'),
     /** How many failures the report keeps in full. @default 50 */
     maxReportedFailures: z.number().int().min(0).max(1000).default(50),
     description: plainText(256).optional(),
@@ -146,11 +153,17 @@ export function defaultJobDescription(job: BulkRevocationJob): string {
   return `Bulk revocation ${job.name}: ${describeBulkSource(job)}${job.dryRun ? ' (dry run)' : ''}`;
 }
 
-/** Outcome counts of a job; `processed` = succeeded + alreadyRevoked + failed + skipped. */
+/**
+ * Outcome counts of a job; `processed` = succeeded + alreadyRevoked + notFound + failed + skipped.
+ * `alreadyRevoked`: the provider no longer knew the target after an earlier attempt of ours may have
+ * revoked it. `notFound`: it did not know it, and no earlier attempt of ours can have removed it.
+ */
 export interface BulkCounts {
   processed: number;
   succeeded: number;
   alreadyRevoked: number;
+  /** Absent in the counts of jobs that ran before it was counted (they said alreadyRevoked). */
+  notFound?: number;
   failed: number;
   skipped: number;
 }
@@ -159,6 +172,7 @@ export const zeroCounts = (): BulkCounts => ({
   processed: 0,
   succeeded: 0,
   alreadyRevoked: 0,
+  notFound: 0,
   failed: 0,
   skipped: 0,
 });
@@ -168,6 +182,7 @@ export function addCounts(a: BulkCounts, b: BulkCounts): BulkCounts {
     processed: a.processed + b.processed,
     succeeded: a.succeeded + b.succeeded,
     alreadyRevoked: a.alreadyRevoked + b.alreadyRevoked,
+    notFound: (a.notFound ?? 0) + (b.notFound ?? 0),
     failed: a.failed + b.failed,
     skipped: a.skipped + b.skipped,
   };
@@ -206,6 +221,8 @@ export interface BulkRevocationMetadata extends BulkCounts {
   /** Runs so far (continue-as-new starts a new run). */
   runs: number;
   scheduleId?: string;
+  /** Targets whose provider operations the workflow follows up (not yet in the counts). */
+  pending?: number;
 }
 
 export interface BulkRevocationReport extends BulkCounts {

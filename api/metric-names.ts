@@ -87,6 +87,7 @@ export function outcomeLabel(failureType: unknown): string {
 export const bulkTargetOutcomes = {
   succeeded: 'succeeded',
   alreadyRevoked: 'already_revoked',
+  notFound: 'not_found',
   failed: 'failed',
   skipped: 'skipped',
 } as const;

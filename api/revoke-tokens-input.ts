@@ -13,7 +13,7 @@ const MAX_DURATION_MS = 7 * 24 * 3600_000;
 const durationText = /^\d+(\.\d+)?\s*(ms|s|m|h|d)$/;
 
 /** Durations are milliseconds or strings such as `500ms`, `30s`, `1m`, `1h`; from 1 ms to 7 days. */
-const duration = z.union([
+export const duration = z.union([
   z.number().int().positive().max(MAX_DURATION_MS),
   z
     .string()

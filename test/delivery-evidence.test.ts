@@ -13,6 +13,8 @@ import {
   type AuthleteEmulator,
 } from '../emulators/authlete';
 import { startYandexEmulator, type YandexEmulator } from '../emulators/yandex-cloud';
+import { bulkOperation, startBulk, waitBulk } from './helpers/bulk';
+import { fetchHistory } from './helpers/history';
 import { createTestStack, type TestStack } from './helpers/stack';
 import { startTcpFront, type TcpFront } from './helpers/tcp-front';
 
@@ -31,7 +33,11 @@ let stack: TestStack;
 
 before(async () => {
   yandex = await startYandexEmulator({
-    tokens: ['rt-lost-1', 'rt-live-1'].map((id) => ({ id, subjectId: SUBJECT, clientId: 'app' })),
+    tokens: ['rt-lost-1', 'rt-live-1', 'rt-bulk-lost', 'rt-slow-never', 'rt-slow-late'].map((id) => ({
+      id,
+      subjectId: SUBJECT,
+      clientId: 'app',
+    })),
   });
   authlete = await startAuthleteEmulator();
   yandexFront = await startTcpFront({ host: '127.0.0.1', port: yandex.port });
@@ -193,5 +199,199 @@ void describe('Authlete: NOT_FOUND on a retry, by what the earlier attempts saw'
     assert.match(String(op.response?.note), /attempt 1 may have revoked it \(the connection failed after/);
     assert.deepEqual(revokes().slice(before), [-1, 404]);
     assert.ok(!authlete.tokens(svc).some((t) => t.accessToken === token.accessToken));
+  });
+});
+
+void describe('bulk: the same evidence, and a target deadline', () => {
+  void it('a never-issued id is not_found; already_revoked only after an attempt that may have taken effect', async () => {
+    const probeService = '300000001';
+    const lostService = '300000002';
+    for (const serviceId of [probeService, lostService]) {
+      authlete.addService({ serviceId, clients: [...DEFAULT_CLIENTS] });
+    }
+    const clientId = DEFAULT_CLIENTS[0]?.clientId ?? 0;
+    const probe = authlete.addToken({ serviceId: probeService, clientId });
+    const lost = authlete.addToken({ serviceId: lostService, clientId });
+    authlete.injectFault({
+      operation: 'revoke',
+      serviceId: lostService,
+      status: 500,
+      reset: true,
+      afterHandling: true,
+    });
+    let lostOnce = false;
+    yandex.setFaultPolicy((call) => {
+      const id = (call.request as { refreshTokenId?: string }).refreshTokenId;
+      if (call.method !== 'Revoke' || id !== 'rt-bulk-lost' || lostOnce) return undefined;
+      lostOnce = true;
+      return { method: 'Revoke', code: Code.UNAVAILABLE, message: 'reset', afterHandling: true };
+    });
+    const revokesOf = (id: string) =>
+      yandex
+        .callsOf('Revoke')
+        .filter((c) => (c.request as { refreshTokenId?: string }).refreshTokenId === id);
+    const neverA = authleteTokenHash('never-issued-bulk-a');
+    const neverB = authleteTokenHash('never-issued-bulk-b');
+    const acceptedRevokes = () =>
+      authlete.requests.filter((r) => r.operation === 'revoke' && r.serviceId === DEFAULT_SERVICE_ID).length;
+    const authleteBefore = acceptedRevokes();
+
+    await yandexFront.refuse();
+    await authleteFront.refuse();
+    try {
+      // All start at once (concurrency 8): the two front targets' first attempts are refused; the
+      // fronts open once the probe's request arrived, before their in-process retries (0.5 s, 1.5 s).
+      const id = await startBulk(stack, {
+        name: 'delivery-evidence',
+        concurrency: 8,
+        source: {
+          kind: 'inline',
+          requests: [
+            { provider: 'yandex-cloud', connection: 'front', refreshTokenId: 'rt-never-issued-front' },
+            {
+              provider: 'authlete',
+              connection: 'front',
+              serviceId: DEFAULT_SERVICE_ID,
+              accessTokenIdentifier: neverA,
+            },
+            { provider: 'authlete', serviceId: probeService, accessTokenIdentifier: probe.accessTokenHash },
+            { provider: 'yandex-cloud', connection: 'direct', refreshTokenId: 'rt-bulk-lost' },
+            { provider: 'authlete', serviceId: lostService, accessTokenIdentifier: lost.accessTokenHash },
+            { provider: 'yandex-cloud', connection: 'direct', refreshTokenId: 'rt-never-issued-direct' },
+            { provider: 'authlete', serviceId: DEFAULT_SERVICE_ID, accessTokenIdentifier: neverB },
+          ],
+        },
+      });
+      const until = Date.now() + 30_000;
+      while (authlete.requestsOf('revoke', probeService).length === 0) {
+        assert.ok(Date.now() < until, 'the probe never arrived');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await new Promise((r) => setTimeout(r, 250));
+      await yandexFront.accept();
+      await authleteFront.accept();
+      const op = await waitBulk(stack, id, 60_000);
+      const r = op.response;
+      assert.ok(r, JSON.stringify(op.error));
+      assert.deepEqual(
+        {
+          processed: r.processed,
+          succeeded: r.succeeded,
+          alreadyRevoked: r.alreadyRevoked,
+          notFound: r.notFound,
+          failed: r.failed,
+        },
+        { processed: 7, succeeded: 1, alreadyRevoked: 2, notFound: 4, failed: 0 },
+        JSON.stringify(r),
+      );
+      assert.equal(op.metadata.notFound, 4);
+      // The refused attempts never arrived: one Revoke each reached the emulators.
+      assert.equal(revokesOf('rt-never-issued-front').length, 1);
+      assert.equal(revokesOf('rt-bulk-lost').length, 2);
+      assert.equal(acceptedRevokes() - authleteBefore, 2);
+      assert.ok(yandex.tokens().find((t) => t.id === 'rt-bulk-lost')?.revokedAt);
+    } finally {
+      yandex.setFaultPolicy(undefined);
+      await yandexFront.accept();
+      await authleteFront.accept();
+    }
+  });
+
+  const liveAuthleteTargets = (n: number) => {
+    const clientId = DEFAULT_CLIENTS[0]?.clientId ?? 0;
+    return Array.from({ length: n }, () => authlete.addToken({ serviceId: DEFAULT_SERVICE_ID, clientId }));
+  };
+  const authleteRequests = (tokens: Array<{ accessTokenHash: string }>) =>
+    tokens.map((t) => ({
+      provider: 'authlete' as const,
+      serviceId: DEFAULT_SERVICE_ID,
+      accessTokenIdentifier: t.accessTokenHash,
+    }));
+
+  /** Waits until the job shows the slow target handed over and every other target counted. */
+  async function handedOver(id: string, others: number) {
+    const until = Date.now() + 30_000;
+    for (;;) {
+      const op = await bulkOperation(stack, id);
+      if (op.metadata.pending === 1 && op.metadata.pages === 1 && op.metadata.processed === others) return op;
+      assert.ok(!op.done && Date.now() < until, `not handed over: ${JSON.stringify(op.metadata)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  void it('a Yandex operation that never finishes: the page completes without it, the target fails at its deadline', async () => {
+    const others = liveAuthleteTargets(3);
+    yandex.configure({ pollsUntilDone: 1_000_000 });
+    const started = Date.now();
+    let id: string;
+    try {
+      id = await startBulk(stack, {
+        name: 'slow-never',
+        concurrency: 2,
+        targetDeadline: '9s',
+        source: {
+          kind: 'inline',
+          requests: [
+            { provider: 'yandex-cloud', connection: 'direct', refreshTokenId: 'rt-slow-never' },
+            ...authleteRequests(others),
+          ],
+        },
+      });
+      await handedOver(id, 3);
+    } finally {
+      yandex.configure({ pollsUntilDone: 0 });
+    }
+    const handedOverAfter = Date.now() - started;
+    assert.ok(handedOverAfter < 9000, `handed over after ${handedOverAfter} ms`);
+    for (const t of others)
+      assert.ok(!authlete.tokens(DEFAULT_SERVICE_ID).some((x) => x.accessToken === t.accessToken));
+
+    const op = await waitBulk(stack, id, 60_000);
+    const r = op.response;
+    assert.ok(r, JSON.stringify(op.error));
+    assert.deepEqual([r.processed, r.succeeded, r.failed], [4, 3, 1], JSON.stringify(r));
+    assert.equal(r.failures[0]?.error.code, Code.DEADLINE_EXCEEDED);
+    assert.match(
+      r.failures[0]?.error.message ?? '',
+      /provider operation \S+ not done by the target deadline/,
+    );
+    assert.equal(r.failures[0]?.position, 0);
+    assert.equal(op.metadata.pending, undefined);
+    const history = await fetchHistory(stack.temporal, id);
+    const types = (history.events ?? []).map(
+      (e) =>
+        e.activityTaskScheduledEventAttributes?.activityType?.name ??
+        (e.timerStartedEventAttributes ? 'timer' : ''),
+    );
+    assert.ok(types.includes('bulkPollPending'), 'the workflow polled the operation');
+    assert.ok(types.includes('timer'), 'on durable timers');
+    assert.ok(!yandex.tokens().find((t) => t.id === 'rt-slow-never')?.revokedAt);
+  });
+
+  void it('a Yandex operation that outlives the page ends through the durable follow-up', async () => {
+    const others = liveAuthleteTargets(2);
+    yandex.configure({ operationDelayMs: 7000 });
+    let id: string;
+    try {
+      id = await startBulk(stack, {
+        name: 'slow-late',
+        concurrency: 3,
+        source: {
+          kind: 'inline',
+          requests: [
+            { provider: 'yandex-cloud', connection: 'direct', refreshTokenId: 'rt-slow-late' },
+            ...authleteRequests(others),
+          ],
+        },
+      });
+      await handedOver(id, 2);
+    } finally {
+      yandex.configure({ operationDelayMs: 0 });
+    }
+    const op = await waitBulk(stack, id, 60_000);
+    const r = op.response;
+    assert.ok(r, JSON.stringify(op.error));
+    assert.deepEqual([r.processed, r.succeeded, r.failed], [3, 3, 0], JSON.stringify(r));
+    assert.ok(yandex.tokens().find((t) => t.id === 'rt-slow-late')?.revokedAt);
   });
 });

@@ -174,7 +174,8 @@ async function scriptedRun(
       requests: [
         { provider: 'yandex-cloud', refreshTokenId: 'rt-6' },
         { provider: 'yandex-cloud', refreshTokenId: 'rt-7' },
-        { provider: 'yandex-cloud', refreshTokenId: 'rt-never-issued' }, // NOT_FOUND: already revoked
+        // NOT_FOUND on the first attempt: nothing of ours can have revoked it, so not_found.
+        { provider: 'yandex-cloud', refreshTokenId: 'rt-never-issued' },
         ...bulkTokens.map((token) => ({ provider: 'oauth2', token })),
       ],
     },
@@ -182,8 +183,8 @@ async function scriptedRun(
   const bulk = await waitBulk(stack, bulkId, 60_000);
   const report = JSON.stringify(bulk.response ?? bulk.error);
   assert.deepEqual(
-    [bulk.response?.succeeded, bulk.response?.alreadyRevoked, bulk.response?.failed],
-    [3, 1, 1],
+    [bulk.response?.succeeded, bulk.response?.alreadyRevoked, bulk.response?.notFound, bulk.response?.failed],
+    [3, 0, 1, 1],
     report,
   );
   operations.set(bulkId, 'mixed');
@@ -249,7 +250,7 @@ void describe('metrics: the Prometheus endpoint of a worker process', () => {
     [EngineMetrics.operationsDone, { ...revokeTokens, provider: 'invalid', outcome: 'INVALID_ARGUMENT' }, 1],
     [EngineMetrics.operationsDone, { workflowType: 'bulkRevocation', outcome: 'OK' }, 1],
     [EngineMetrics.bulkTargets, { outcome: 'succeeded' }, 3],
-    [EngineMetrics.bulkTargets, { outcome: 'already_revoked' }, 1],
+    [EngineMetrics.bulkTargets, { outcome: 'not_found' }, 1],
     [EngineMetrics.bulkTargets, { outcome: 'failed' }, 1],
     [
       EngineMetrics.providerCallRetries,
@@ -279,6 +280,7 @@ void describe('metrics: the Prometheus endpoint of a worker process', () => {
     assert.equal(sumOf(samples, EngineMetrics.operationsStarted), 10);
     assert.equal(sumOf(samples, EngineMetrics.operationsDone), 10);
     assert.equal(sumOf(samples, EngineMetrics.bulkTargets), 5);
+    assert.equal(sumOf(samples, EngineMetrics.bulkTargets, { outcome: 'already_revoked' }), 0);
   });
 
   void it('times every provider call, by outcome, and each retry shows there', async () => {

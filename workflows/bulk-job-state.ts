@@ -1,4 +1,4 @@
-import type { BulkPageInput, BulkPageResult } from '../activities';
+import type { BulkPageInput, BulkPageResult, PendingPollResult, PendingTarget } from '../activities';
 import {
   addCounts,
   BulkTypeUrl,
@@ -37,7 +37,15 @@ export interface BulkCarry {
   paused: boolean;
   ratePerSecond?: number;
   concurrency: number;
+  /** Targets handed over by pages, their provider operations still running. Absent in older carries. */
+  pending?: PendingTarget[];
+  /** When to poll them next (workflow time, epoch ms), and the interval that got there. */
+  pendingPollAt?: number;
+  pendingPollMs?: number;
 }
+
+const FIRST_PENDING_POLL_MS = 1000;
+const MAX_PENDING_POLL_MS = 30_000;
 
 /** A change of rate or concurrency; `ratePerSecond: null` removes the limit. */
 export interface ThrottleChange {
@@ -114,6 +122,7 @@ function bulkMetadata(
     ...(carry.cursor !== undefined ? { cursor: carry.cursor } : {}),
     runs: carry.runs,
     ...(job.scheduleId ? { scheduleId: job.scheduleId } : {}),
+    ...(carry.pending?.length ? { pending: carry.pending.length } : {}),
   };
 }
 
@@ -130,6 +139,8 @@ export class BulkJobState extends OperationState<BulkRevocationMetadata, BulkRev
   private currentRate: number | undefined;
   /** The rate schedule runs on from page to page (within a run), so page boundaries cost no calls. */
   private lastCallAt: number | undefined;
+  /** Set once per run (a patch): whether its pages hand slow provider operations over. */
+  handsOverOperations = false;
 
   constructor(
     private readonly job: BulkRevocationJob,
@@ -186,7 +197,64 @@ export class BulkJobState extends OperationState<BulkRevocationMetadata, BulkRev
       failuresWanted: Math.max(0, job.maxReportedFailures - carry.failures.length),
       samplesWanted: job.dryRun ? Math.max(0, 100 - carry.wouldRevoke.length) : 0,
       ...(lastCallAt !== undefined ? { previousCallAt: lastCallAt } : {}),
+      ...(this.handsOverOperations ? { handsOverOperations: true } : {}),
     };
+  }
+
+  /** When the pending targets are due for a poll: the next interval, or sooner at a deadline. */
+  nextPendingPollAt(): number | undefined {
+    const { pending, pendingPollAt } = this.carry;
+    if (!pending?.length || pendingPollAt === undefined) return undefined;
+    return Math.min(pendingPollAt, ...pending.map((t) => t.deadlineAt));
+  }
+
+  /** Counts the pending targets that ended in a poll; the rest are polled again, less often. */
+  pendingPolled(result: PendingPollResult): void {
+    const carry = this.carry;
+    carry.counts = addCounts(carry.counts, result.counts);
+    this.keepFailures(result.failures);
+    carry.pending = result.stillPending;
+    carry.pendingPollMs = Math.min((carry.pendingPollMs ?? FIRST_PENDING_POLL_MS) * 2, MAX_PENDING_POLL_MS);
+    this.schedulePendingPoll();
+    this.changed();
+  }
+
+  /** A job that ends (cancelled, or its source failed) before its pending targets did fails them. */
+  private settleLeftoverPending(cancelled: boolean): void {
+    const left = this.carry.pending ?? [];
+    if (left.length === 0) return;
+    const failures: BulkFailure[] = left.map((t) => ({
+      position: t.position,
+      fingerprint: t.fingerprint,
+      provider: 'yandex-cloud',
+      error: {
+        code: cancelled ? Code.CANCELLED : Code.ABORTED,
+        message: `the job ended before provider operation ${t.operationId} did; it may still complete`,
+        details: [],
+      },
+    }));
+    this.carry.counts.failed += left.length;
+    this.carry.counts.processed += left.length;
+    this.keepFailures(failures);
+    this.carry.pending = [];
+    this.schedulePendingPoll();
+  }
+
+  private keepFailures(failures: BulkFailure[]): void {
+    const room = Math.max(0, this.job.maxReportedFailures - this.carry.failures.length);
+    this.carry.failures.push(...failures.slice(0, room));
+  }
+
+  private schedulePendingPoll(): void {
+    const carry = this.carry;
+    if (!carry.pending?.length) {
+      delete carry.pending;
+      delete carry.pendingPollAt;
+      delete carry.pendingPollMs;
+      return;
+    }
+    carry.pendingPollMs ??= FIRST_PENDING_POLL_MS;
+    carry.pendingPollAt = Date.now() + carry.pendingPollMs;
   }
 
   /** Counts a finished page; true when it was the source's last. */
@@ -196,6 +264,10 @@ export class BulkJobState extends OperationState<BulkRevocationMetadata, BulkRev
     carry.failures.push(...page.failures);
     carry.wouldRevoke.push(...page.wouldRevoke);
     if (page.total !== undefined) carry.total = page.total;
+    if (page.pending?.length) {
+      carry.pending = [...(carry.pending ?? []), ...page.pending];
+      if (carry.pendingPollAt === undefined) this.schedulePendingPoll();
+    }
     carry.pages++;
     this.lastCallAt = page.lastCallAt;
     this.currentRate = page.elapsedMs > 0 ? (page.counts.processed * 1000) / page.elapsedMs : undefined;
@@ -206,6 +278,7 @@ export class BulkJobState extends OperationState<BulkRevocationMetadata, BulkRev
   }
 
   report(cancelled: boolean): BulkRevocationReport {
+    this.settleLeftoverPending(cancelled);
     const { job, carry } = this;
     return {
       '@type': BulkTypeUrl.response,

@@ -133,7 +133,7 @@ export function bulkCurrentDetails(p: BulkProgress): string {
   const limit = p.ratePerSecond !== undefined ? `limit ${thousands(p.ratePerSecond)}/s` : 'no rate limit';
   const lines = [
     `${headline} · job ${p.name}${p.dryRun ? ' (dry run)' : ''}`,
-    `${page}, ${thousands(c.succeeded)} revoked, ${thousands(c.failed)} failed, ${thousands(c.skipped)} skipped, ${thousands(c.alreadyRevoked)} already revoked (${processed})`,
+    `${page}, ${thousands(c.succeeded)} revoked, ${thousands(c.failed)} failed, ${thousands(c.skipped)} skipped, ${thousands(c.alreadyRevoked)} already revoked${c.notFound ? `, ${thousands(c.notFound)} not found` : ''} (${processed})`,
     `${rate} (${limit}), concurrency ${p.concurrency}${p.phase === 'PAUSED' ? ', paused' : ''}`,
   ];
   if (p.error) lines.splice(1, 0, `error: ${statusLine(p.error)}`);

@@ -121,7 +121,9 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
       next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>,
     ) {
       const result = await next(input);
-      if (input.activityType === 'bulkProcessPage') safely(() => countBulkTargets(result, labels));
+      // Pages count their targets; follow-up polls count those handed over that ended.
+      if (input.activityType === 'bulkProcessPage' || input.activityType === 'bulkPollPending')
+        safely(() => countBulkTargets(result, labels));
       return result;
     },
   };

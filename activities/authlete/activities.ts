@@ -101,6 +101,38 @@ function goneAfterEarlierAttempt(err: unknown, log: AttemptLog) {
   return earlier && { mayHaveRevokedOnAttempt: earlier.attempt, note: goneOnRetryNote(log.attempt, earlier) };
 }
 
+const revokeSecrets = (input: AuthleteRevokeInput) => [
+  input.accessTokenIdentifier,
+  input.refreshTokenIdentifier,
+];
+
+/** One `POST /auth/token/revoke`; a token identifier gone after an earlier attempt is notFoundOnRetry. */
+async function revokeOnce(
+  a: AuthleteAdapter,
+  input: AuthleteRevokeInput,
+  o: { signal?: AbortSignal },
+  log: AttemptLog,
+): Promise<AuthleteRevokeResult> {
+  const { connection: _c, serviceId, ...selector } = input;
+  const secrets = revokeSecrets(input);
+  const byToken = input.accessTokenIdentifier !== undefined || input.refreshTokenIdentifier !== undefined;
+  try {
+    const res = await a.revoke(serviceId, selector, o);
+    return { ...res, resultMessage: scrubSecrets(res.resultMessage, secrets) };
+  } catch (err) {
+    const gone = byToken ? goneAfterEarlierAttempt(err, log) : undefined;
+    if (!gone) throw err;
+    const body = (err as AuthleteApiError).body;
+    return {
+      count: 0,
+      resultCode: body.resultCode ?? '',
+      resultMessage: scrubSecrets(body.resultMessage ?? '', secrets),
+      notFoundOnRetry: true,
+      ...gone,
+    };
+  }
+}
+
 /** Authlete activities over the worker's connections. Names are `authlete`-prefixed. */
 export function createAuthleteActivities(registry: ConnectionRegistry) {
   async function call<T>(
@@ -135,32 +167,7 @@ export function createAuthleteActivities(registry: ConnectionRegistry) {
       input: AuthleteRevokeInput,
       log: AttemptLog = activityAttemptLog(),
     ): Promise<AuthleteRevokeResult> {
-      const { connection: _c, serviceId, ...selector } = input;
-      const secrets = [input.accessTokenIdentifier, input.refreshTokenIdentifier];
-      const byToken = input.accessTokenIdentifier !== undefined || input.refreshTokenIdentifier !== undefined;
-      return call(
-        input,
-        'revoke',
-        secrets,
-        async (a, o) => {
-          try {
-            const res = await a.revoke(serviceId, selector, o);
-            return { ...res, resultMessage: scrubSecrets(res.resultMessage, secrets) };
-          } catch (err) {
-            const gone = byToken ? goneAfterEarlierAttempt(err, log) : undefined;
-            if (!gone) throw err;
-            const body = (err as AuthleteApiError).body;
-            return {
-              count: 0,
-              resultCode: body.resultCode ?? '',
-              resultMessage: scrubSecrets(body.resultMessage ?? '', secrets),
-              notFoundOnRetry: true,
-              ...gone,
-            };
-          }
-        },
-        log,
-      );
+      return call(input, 'revoke', revokeSecrets(input), (a, o) => revokeOnce(a, input, o, log), log);
     },
 
     /** `DELETE /auth/token/delete/{accessTokenIdentifier}` → 204. */

@@ -6,6 +6,7 @@ import {
   Code,
   codeName,
   describeTarget,
+  durationMs,
   fingerprint,
   InvalidArgumentError,
   parseRevocationRequest,
@@ -19,7 +20,10 @@ import { authleteFailure } from '../authlete/errors';
 import { requireAdapter, type ConnectionRegistry } from '../connection-registry';
 import { yandexFailure } from '../yandex-cloud/errors';
 import { forEachConcurrent, RateLimiter } from './rate-limiter';
-import { revokeTarget, type ProviderCalls, type TargetOutcome } from './revoke-target';
+import { pollPendingTargets } from './poll-pending';
+
+export type { PendingPollResult } from './poll-pending';
+import { revokeTarget, type PendingOperation, type ProviderCalls, type TargetOutcome } from './revoke-target';
 import { readPage, type SourceEntry, type SourcePage } from './sources';
 
 export interface BulkPageInput {
@@ -33,6 +37,17 @@ export interface BulkPageInput {
   samplesWanted: number;
   /** The previous page's `lastCallAt`: this page's rate schedule continues from it. */
   previousCallAt?: number;
+  /**
+   * The workflow follows up provider operations that outlive IN_PAGE_WAIT_MS (`pending` in the
+   * result). Unset by runs that predate the hand-over: their pages poll in place until done.
+   */
+  handsOverOperations?: boolean;
+}
+
+/** A target whose provider operation the workflow follows up, with what its report entry needs. */
+export interface PendingTarget extends PendingOperation {
+  position: number;
+  fingerprint: string;
 }
 
 export interface BulkPageResult {
@@ -45,6 +60,8 @@ export interface BulkPageResult {
   elapsedMs: number;
   /** When the page's last rate-limited call started (epoch ms); absent without a rate. */
   lastCallAt?: number;
+  /** Targets handed over unfinished (not in `counts` yet): their provider operations still run. */
+  pending?: PendingTarget[];
 }
 
 /** What a page has done so far, kept in heartbeats so a retried page skips finished targets. */
@@ -53,9 +70,13 @@ interface Checkpoint {
   counts: BulkCounts;
   failures: BulkFailure[];
   wouldRevoke: string[];
+  /** Absent in checkpoints of pages that predate the hand-over. */
+  pending?: PendingTarget[];
 }
 
 const TARGET_ATTEMPTS = 3;
+/** How long a page polls a Yandex operation in place before handing it to the workflow. */
+export const IN_PAGE_WAIT_MS = 5000;
 
 /**
  * How a report names a target without its secrets. Only failures and dry-run samples are named, so
@@ -143,11 +164,9 @@ function checkpointHeartbeats(ctx: Context, cp: Checkpoint, finished: Set<number
 }
 
 /** What one target of a page came to, as the report counts and names it. */
-interface EntryOutcome {
-  outcome: keyof BulkCounts;
-  fingerprint?: string;
-  failure?: BulkFailure;
-}
+type EntryOutcome =
+  | { outcome: keyof BulkCounts; fingerprint?: string; failure?: BulkFailure }
+  | { outcome: 'pending'; pending: PendingTarget };
 
 function invalidEntry(position: number, fp: string, message: string): EntryOutcome {
   const error = { code: Code.INVALID_ARGUMENT, message, details: [] };
@@ -171,6 +190,14 @@ async function processEntry(
   }
   if (dryRun) return { outcome: 'skipped', fingerprint: targetFingerprint(request) };
   const result = await revoke(request);
+  if (result.outcome === 'pending') {
+    const pending = {
+      ...result.operation,
+      position: entry.position,
+      fingerprint: targetFingerprint(request),
+    };
+    return { outcome: 'pending', pending };
+  }
   if (result.outcome !== 'failed') return { outcome: result.outcome };
   const fp = targetFingerprint(request);
   return {
@@ -214,16 +241,32 @@ export function createBulkActivities(registry: ConnectionRegistry, calls: Provid
       const { cp, finished } = resumeCheckpoint(ctx);
       const limiter = new RateLimiter(input.ratePerSecond, input.previousCallAt);
       const heartbeats = checkpointHeartbeats(ctx, cp, finished);
+      // A page scheduled by a run that predates the deadline carries none: the default then.
+      const targetDeadlineMs = durationMs((job as Partial<BulkRevocationJob>).targetDeadline ?? '1h');
       const revoke = (request: RevocationRequest) =>
-        limiter.run(() => revokeTarget(request, calls, { attempts: TARGET_ATTEMPTS, backoffMs: 500 }));
+        limiter.run(() =>
+          revokeTarget(request, calls, {
+            attempts: TARGET_ATTEMPTS,
+            backoffMs: 500,
+            deadlineAt: Date.now() + targetDeadlineMs,
+            ...(input.handsOverOperations ? { inPageWaitMs: IN_PAGE_WAIT_MS } : {}),
+            // What happened after the last checkpoint of an earlier attempt of this page is unknown.
+            pageRetried: ctx.info.attempt > 1,
+          }),
+        );
 
-      const record = (position: number, { outcome, fingerprint: fp, failure }: EntryOutcome) => {
-        cp.counts[outcome]++;
+      const record = (position: number, entry: EntryOutcome) => {
+        finished.add(position);
+        if (entry.outcome === 'pending') {
+          (cp.pending ??= []).push(entry.pending);
+          return heartbeats.soon();
+        }
+        const { outcome, fingerprint: fp, failure } = entry;
+        cp.counts[outcome] = (cp.counts[outcome] ?? 0) + 1;
         cp.counts.processed++;
         if (failure && cp.failures.length < input.failuresWanted) cp.failures.push(failure);
         if (fp && outcome === 'skipped' && cp.wouldRevoke.length < input.samplesWanted)
           cp.wouldRevoke.push(fp);
-        finished.add(position);
         heartbeats.soon();
       };
 
@@ -245,7 +288,13 @@ export function createBulkActivities(registry: ConnectionRegistry, calls: Provid
         ...(page.total !== undefined ? { total: page.total } : {}),
         elapsedMs: Date.now() - started,
         ...(limiter.lastCallAt !== undefined ? { lastCallAt: limiter.lastCallAt } : {}),
+        ...(cp.pending?.length ? { pending: cp.pending } : {}),
       };
+    },
+
+    /** One poll of the provider operations a job follows up (handed over by its pages). */
+    async bulkPollPending(input: { pending: PendingTarget[] }) {
+      return pollPendingTargets(input.pending, calls);
     },
   };
 }

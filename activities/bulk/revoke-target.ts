@@ -1,10 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Code, yandexRevokeTarget, type RevocationRequest, type Status } from '../../api';
 import type { createAuthleteActivities } from '../authlete/activities';
+import { AttemptLog } from '../delivery-evidence';
 import type { createGoogleIdentityPlatformActivities } from '../google-identity-platform/activities';
 import type { createOAuth2Activities } from '../oauth2/activities';
 import type { createOpenPaymentsActivities } from '../open-payments/activities';
 import type { createYandexCloudActivities } from '../yandex-cloud/activities';
+import type { YandexOperationSnapshot } from '../yandex-cloud/adapter';
 
 /** The provider activities a bulk page calls in-process, one call per target. */
 export type ProviderCalls = ReturnType<typeof createYandexCloudActivities> &
@@ -13,44 +15,135 @@ export type ProviderCalls = ReturnType<typeof createYandexCloudActivities> &
   ReturnType<typeof createOpenPaymentsActivities> &
   ReturnType<typeof createOAuth2Activities>;
 
-export type TargetOutcome =
-  { outcome: 'succeeded' | 'alreadyRevoked' } | { outcome: 'failed'; error: Status };
+/** A Yandex provider operation that outlived the page's wait: the workflow polls it on durable timers. */
+export interface PendingOperation {
+  connection: string;
+  operationId: string;
+  /** The target's deadline (epoch ms): not done by then, it fails DEADLINE_EXCEEDED. */
+  deadlineAt: number;
+  /** Whether a Revoke attempt before the one that started it may have taken effect (for a NOT_FOUND end). */
+  earlierMayHaveTakenEffect: boolean;
+}
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export type SettledOutcome =
+  { outcome: 'succeeded' | 'alreadyRevoked' | 'notFound' } | { outcome: 'failed'; error: Status };
+
+export type TargetOutcome = SettledOutcome | { outcome: 'pending'; operation: PendingOperation };
+
+export interface TargetOptions {
+  /** In-process tries of a failing call. */
+  attempts: number;
+  backoffMs: number;
+  /** When the target must have ended (epoch ms). */
+  deadlineAt: number;
+  /**
+   * How long the page polls a Yandex operation in place before handing it over; undefined: poll in
+   * place until done (pages of runs that predate the hand-over).
+   */
+  inPageWaitMs?: number;
+  /**
+   * The page is a retry: an earlier page attempt may have sent this target's request (its last
+   * checkpoint cannot show what happened after it), so its attempt 1 counts as one that may have
+   * taken effect.
+   */
+  pageRetried: boolean;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/** Nothing found to revoke: already revoked only when an earlier attempt of ours may have done it. */
+function goneOutcome(log: AttemptLog): SettledOutcome {
+  return { outcome: log.mayHaveTakenEffect() ? 'alreadyRevoked' : 'notFound' };
+}
+
+const deadlineExceeded = (what: string, ms: number): SettledOutcome => ({
+  outcome: 'failed',
+  error: {
+    code: Code.DEADLINE_EXCEEDED,
+    message: `${what} not done within the target deadline (${ms} ms)`,
+    details: [],
+  },
+});
+
+/** The outcome of a finished Yandex provider operation. */
+export function yandexDoneOutcome(
+  op: YandexOperationSnapshot,
+  earlierMayHaveTakenEffect: boolean,
+): SettledOutcome {
+  if (op.error) {
+    if (op.error.code !== Code.NOT_FOUND) return { outcome: 'failed', error: op.error };
+    return { outcome: earlierMayHaveTakenEffect ? 'alreadyRevoked' : 'notFound' };
+  }
+  if ((op.refreshTokenIds?.length ?? 0) > 0) return { outcome: 'succeeded' };
+  return { outcome: earlierMayHaveTakenEffect ? 'alreadyRevoked' : 'notFound' };
+}
+
+/**
+ * Polls a Yandex provider operation in place, with backoff, for at most the page's wait and never
+ * past the target's deadline; one still running then is handed over (pending). Transient poll
+ * failures are polled through; a permanent one fails the target.
+ */
+async function settleYandex(
+  connection: string,
+  started: YandexOperationSnapshot,
+  calls: ProviderCalls,
+  log: AttemptLog,
+  o: TargetOptions,
+): Promise<TargetOutcome> {
+  const earlier = log.mayHaveTakenEffect() !== undefined;
+  const handOverAt =
+    o.inPageWaitMs === undefined ? Infinity : Math.min(Date.now() + o.inPageWaitMs, o.deadlineAt);
+  let op = started;
+  let wait = 100;
+  while (!op.done) {
+    if (Date.now() + wait >= handOverAt) {
+      if (Date.now() + wait >= o.deadlineAt)
+        return deadlineExceeded(`provider operation ${op.id}`, o.deadlineAt);
+      const operation = {
+        connection,
+        operationId: op.id,
+        deadlineAt: o.deadlineAt,
+        earlierMayHaveTakenEffect: earlier,
+      };
+      return { outcome: 'pending', operation };
+    }
+    await sleep(wait);
+    wait = Math.min(wait * 2, 2000);
+    try {
+      op = await calls.yandexGetOperation({ connection, operationId: op.id });
+    } catch (err) {
+      const { status, retryable } = statusOf(err);
+      if (!retryable) return { outcome: 'failed', error: status };
+    }
+  }
+  return yandexDoneOutcome(op, earlier);
+}
 
 /** One provider call for one request, reduced to an outcome; throws the provider's ApplicationFailure. */
-async function callOnce(r: RevocationRequest, calls: ProviderCalls): Promise<TargetOutcome> {
+async function callOnce(
+  r: RevocationRequest,
+  calls: ProviderCalls,
+  log: AttemptLog,
+  o: TargetOptions,
+): Promise<TargetOutcome> {
   switch (r.provider) {
     case 'yandex-cloud': {
-      let op = await calls.yandexRevokeRefreshTokens({
-        connection: r.connection,
-        target: yandexRevokeTarget(r),
-      });
-      let wait = 100;
-      // Yandex answers with an operation; a bulk page polls it in place, briefly, with backoff.
-      while (!op.done) {
-        await sleep(wait);
-        wait = Math.min(wait * 2, 2000);
-        op = await calls.yandexGetOperation({ connection: r.connection, operationId: op.id });
-      }
-      if (op.error)
-        return op.error.code === Code.NOT_FOUND
-          ? { outcome: 'alreadyRevoked' }
-          : { outcome: 'failed', error: op.error };
-      return { outcome: 'succeeded' };
+      const target = yandexRevokeTarget(r);
+      const op = await calls.yandexRevokeRefreshTokens({ connection: r.connection, target }, log);
+      if (op.notFoundOnRetry) return { outcome: 'alreadyRevoked' };
+      return settleYandex(r.connection, op, calls, log, o);
     }
     case 'authlete': {
       const { provider: _p, connection, serviceId, action, ...ids } = r;
       if (action === 'delete') {
-        const res = await calls.authleteDelete({
-          connection,
-          serviceId,
-          accessTokenIdentifier: ids.accessTokenIdentifier as string,
-        });
-        return { outcome: res.deleted && !res.notFoundOnRetry ? 'succeeded' : 'alreadyRevoked' };
+        const input = { connection, serviceId, accessTokenIdentifier: ids.accessTokenIdentifier as string };
+        const res = await calls.authleteDelete(input, log);
+        if (res.notFoundOnRetry) return { outcome: 'alreadyRevoked' };
+        return res.deleted ? { outcome: 'succeeded' } : goneOutcome(log);
       }
-      const res = await calls.authleteRevoke({ connection, serviceId, ...ids });
-      return { outcome: res.count > 0 ? 'succeeded' : 'alreadyRevoked' };
+      const res = await calls.authleteRevoke({ connection, serviceId, ...ids }, log);
+      if (res.notFoundOnRetry) return { outcome: 'alreadyRevoked' };
+      return res.count > 0 ? { outcome: 'succeeded' } : goneOutcome(log);
     }
     case 'google-identity-platform': {
       const { provider: _p, ...rest } = r;
@@ -86,7 +179,7 @@ async function callOnce(r: RevocationRequest, calls: ProviderCalls): Promise<Tar
   }
 }
 
-function statusOf(err: unknown): { status: Status; retryable: boolean; retryAfterMs?: number } {
+export function statusOf(err: unknown): { status: Status; retryable: boolean; retryAfterMs?: number } {
   if (err instanceof ApplicationFailure) {
     const detail = err.details?.[0] as Status | undefined;
     const status =
@@ -107,25 +200,33 @@ function statusOf(err: unknown): { status: Status; retryable: boolean; retryAfte
 }
 
 /**
- * Revokes one target. Transient failures are retried here a few times (a page is one activity, so
- * a target cannot have an activity retry policy of its own); a target that still fails is reported
- * failed and the job goes on. NOT_FOUND means nothing is left to revoke.
+ * Revokes one target by its deadline. Transient failures are retried here a few times (a page is
+ * one activity, so a target cannot have an activity retry policy of its own); a target that still
+ * fails is reported failed and the job goes on. A NOT_FOUND is `alreadyRevoked` only when an
+ * earlier attempt of ours may have taken effect (the same evidence as a single operation's
+ * notFoundOnRetry), else `notFound`. A Yandex operation still running after the page's wait is
+ * returned `pending`, for the workflow to follow up.
  */
 export async function revokeTarget(
   r: RevocationRequest,
   calls: ProviderCalls,
-  options: { attempts: number; backoffMs: number },
+  o: TargetOptions,
 ): Promise<TargetOutcome> {
-  let wait = options.backoffMs;
-  for (let attempt = 1; ; attempt++) {
+  const log = new AttemptLog(o.pageRetried ? 2 : 1);
+  let wait = o.backoffMs;
+  for (let tries = 1; ; tries++) {
     try {
-      return await callOnce(r, calls);
+      return await callOnce(r, calls, log, o);
     } catch (err) {
       const { status, retryable, retryAfterMs } = statusOf(err);
-      if (status.code === Code.NOT_FOUND) return { outcome: 'alreadyRevoked' };
-      if (!retryable || attempt >= options.attempts) return { outcome: 'failed', error: status };
-      await sleep(Math.min(retryAfterMs ?? wait, 30_000));
+      if (status.code === Code.NOT_FOUND) return goneOutcome(log);
+      // Providers that keep no log of their own (only Yandex and Authlete do) leave this attempt
+      // unrecorded, which counts as "may have taken effect".
+      const left = o.deadlineAt - Date.now();
+      if (!retryable || tries >= o.attempts || left <= 0) return { outcome: 'failed', error: status };
+      await sleep(Math.min(retryAfterMs ?? wait, 30_000, left));
       wait = Math.min(wait * 2, 30_000);
+      log.next();
     }
   }
 }

@@ -51,6 +51,8 @@ export function formatBulkOperation(op: BulkJobOperation, style: Styler = plain)
     ['processed', counts.processed],
     ['succeeded', counts.succeeded],
     ['already revoked', counts.alreadyRevoked],
+    // Counted since not_found became an outcome of its own; shown when a job had one.
+    ...(counts.notFound ? ([['not found', counts.notFound]] as Array<[string, number]>) : []),
     ['failed', counts.failed],
     ['skipped', counts.skipped],
   ];
