@@ -103,6 +103,25 @@ void describe('a cancel that arrives while Revoke is in flight', () => {
   });
 });
 
+void describe('a cancel that arrives while a failing Revoke is in flight', () => {
+  void it('ends cancelled, not with the failure of the attempt the cancel stopped retrying', async () => {
+    const s = await setup();
+    s.emulator.injectFault({ method: 'Revoke', code: Code.UNAVAILABLE, delayMs: 1500, times: 100 });
+    const started = await s.client.revoke(
+      { provider: 'yandex-cloud', refreshTokenId: 'rt-1' },
+      { timing: fastTiming },
+    );
+    while (s.emulator.callsOf('Revoke').length < 1) await delay(20);
+    await s.client.cancel(started.id);
+    const op = await s.client.wait(started.id, { timeout: 30_000 });
+
+    assert.equal(op.error?.code, Code.CANCELLED);
+    assert.equal(await executionStatus(s, started.id), 'CANCELLED');
+    assert.equal(s.emulator.callsOf('Revoke').length, 1, 'the cancel stopped the retries');
+    assert.equal(s.emulator.callsOf('Cancel').length, 0, 'no provider operation to cancel');
+  });
+});
+
 function assertTooLate(op: RevokeTokensOperation, providerOperationId: string): void {
   assert.equal(op.done, true);
   assert.equal(op.error, undefined, 'the result is what happened: a revocation');
