@@ -1140,6 +1140,13 @@ void describe('revoke google-identity-platform (CLI)', () => {
         assert.equal(r.code, 0, `${example}: ${r.stderr}`);
         assert.match(r.stdout, /^status +SUCCEEDED$/m);
       }
+      // The service-account connection authenticates with the demo service account's bearer token.
+      const saRequest = join(dir, 'google-identity-platform-service-account-request.json');
+      const viaSa = await run(['start', '--file', saRequest, '--wait', '--json'], cliEnv(stack));
+      assert.equal(viaSa.code, 0, viaSa.stderr);
+      const saOp = JSON.parse(viaSa.stdout) as RevokeTokensOperation;
+      assert.equal(saOp.response?.connection, 'service-account');
+      assert.equal(saOp.response?.serviceAccount, 'revoker@demo-project.iam.gserviceaccount.com');
       // Running the printed example again is safe: the repeat is ignored by "Google" and succeeds.
       const again = await run((demo.examples[0] ?? '').split(' '), cliEnv(stack));
       assert.equal(again.code, 0, again.stderr);

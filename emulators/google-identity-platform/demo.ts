@@ -12,11 +12,16 @@ export const demoFiles = {
   request: 'google-identity-platform-request.json',
   /** Shell variables with the demo tokens, for the `google-identity-platform` subcommand's -env flags. */
   env: 'google-identity-platform-demo.env',
+  /** A service account key file (its token_uri is the emulator's token endpoint). */
+  serviceAccountKey: 'google-identity-platform-service-account.json',
+  /** The same user's access token, revoked through the `service-account` connection. */
+  serviceAccountRequest: 'google-identity-platform-service-account-request.json',
 };
 
 /**
  * The Identity Platform emulator with one Apple user: an ID token, an Apple refresh token, access token
- * and authorization code. Its tokens are secrets to the CLI, so the printed example takes the request
+ * and authorization code; and a service account, the `service-account` connection (OAuth 2.0 bearer
+ * tokens from the emulator's token endpoint instead of the API key). Its tokens are secrets to the CLI, so the printed example takes the request
  * from a file; the env file feeds the subcommand (docs/providers/google-identity-platform.md). Repeating
  * an example succeeds: a repeated revocation is ignored and answered 200, as Google does.
  */
@@ -50,6 +55,26 @@ export const startDemo: StartDemo = async (dataDir) => {
     )}\n`,
     secret,
   );
+  const serviceAccountKeyFile = join(dataDir, demoFiles.serviceAccountKey);
+  const key = emulator.createServiceAccount({ clientEmail: 'revoker@demo-project.iam.gserviceaccount.com' });
+  writeFileSync(serviceAccountKeyFile, `${JSON.stringify(key, null, 2)}\n`, secret);
+  const serviceAccountRequestFile = join(dataDir, demoFiles.serviceAccountRequest);
+  writeFileSync(
+    serviceAccountRequestFile,
+    `${JSON.stringify(
+      {
+        provider: 'google-identity-platform',
+        connection: 'service-account',
+        providerId: 'apple.com',
+        tokenType: 'ACCESS_TOKEN',
+        token: access.value,
+        idToken,
+      },
+      null,
+      2,
+    )}\n`,
+    secret,
+  );
   writeFileSync(
     join(dataDir, demoFiles.env),
     [
@@ -65,8 +90,11 @@ export const startDemo: StartDemo = async (dataDir) => {
 
   return {
     provider: 'google-identity-platform',
-    connections: { default: { baseUrl: emulator.baseUrl, apiKeyFile } },
-    examples: [`start --file ${requestFile} --wait`],
+    connections: {
+      default: { baseUrl: emulator.baseUrl, apiKeyFile },
+      'service-account': { baseUrl: emulator.baseUrl, serviceAccountKeyFile },
+    },
+    examples: [`start --file ${requestFile} --wait`, `start --file ${serviceAccountRequestFile} --wait`],
     close: () => emulator.close(),
   };
 };
