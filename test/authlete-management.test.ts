@@ -22,7 +22,7 @@ import {
 } from '../emulators/authlete';
 import { demoTokens } from '../emulators/authlete/demo';
 import { runCliCaptured, stackCliEnv, type CliRun } from './helpers/cli';
-import { fetchHistory, historyBytes } from './helpers/history';
+import { fetchHistory, historyBytes, recordHistory } from './helpers/history';
 import { describeHit, scanCorpus, secretNeedles, type Secret } from './helpers/secret-scan';
 import { createTestStack, workerLogs, type TestStack } from './helpers/stack';
 
@@ -206,7 +206,9 @@ void describe('Authlete token management from the CLI', () => {
       ),
     );
     assert.match(human.stdout, new RegExp(`^refresh token +${fingerprint(made.refreshToken)}$`, 'm'));
-    assert.match(human.stdout, /^operation +authlete-create-[0-9a-f-]{36}$/m);
+    const createId = /^operation +(authlete-create-[0-9a-f-]{36})$/m.exec(human.stdout)?.[1];
+    assert.ok(createId, human.stdout);
+    recordHistory('authlete-token-call-create', await fetchHistory(stack.temporal, createId));
     assert.deepEqual(made.scopes, ['openid', 'email']);
     for (const v of [made.accessToken, made.refreshToken])
       assert.ok(!(human.stdout + human.stderr).includes(v));
@@ -393,6 +395,7 @@ void describe('Authlete token management from the client library', () => {
       { label: 'judy access token', value: created.accessToken },
       { label: 'judy refresh token', value: created.refreshToken },
     );
+    let failedUpdate = '';
     const listed = await tokens.list({ serviceId: S }, { subject: 'judy' });
     assert.deepEqual(
       listed.accessTokens.map((t) => t.accessTokenHash),
@@ -419,8 +422,10 @@ void describe('Authlete token management from the client library', () => {
         err instanceof AuthleteCallFailedError &&
         err.code === Code.NOT_FOUND &&
         err.operation.done &&
-        err.operation.id.startsWith('authlete-update-'),
+        err.operation.id.startsWith('authlete-update-') &&
+        Boolean((failedUpdate = err.operation.id)),
     );
+    recordHistory('authlete-token-call-update-not-found', await fetchHistory(stack.temporal, failedUpdate));
     await assert.rejects(
       tokens.create(
         { serviceId: S },
