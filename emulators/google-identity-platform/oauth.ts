@@ -209,7 +209,13 @@ const errorInfo = (reason: string) => ({
   metadata: { service: SERVICE, method: METHOD },
 });
 
-/** 403 for a token without the method's scopes, as Google's front end words it. */
+/**
+ * 403 for a token without the method's scopes, as Google's front end words it for every API: the
+ * body quoted in the public report analogdotnow/Analog#296 (Calendar: same message, errors[] reason
+ * insufficientPermissions, ErrorInfo ACCESS_TOKEN_SCOPE_INSUFFICIENT with service and method), with
+ * the WWW-Authenticate header quoted in kwent/react-google-contacts#6. The method name is the RPC's
+ * full name as Identity Toolkit v2 publishes it (AuthenticationService). Not in shared/reference.
+ */
 export function scopeInsufficient(): GoogleErrorBody {
   const body = googleError(
     403,
