@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -226,6 +228,14 @@ void describe('one terminal rule for a cancel (docs/contract.md)', () => {
       assert.equal(op.error?.code, Code.CANCELLED, `${id}: its Operation ends with error CANCELLED`);
       assert.equal(op.response, undefined, id);
     }
+    // The rule these ends follow, as the contract page states it.
+    const contract = readFileSync(join(__dirname, '..', 'docs', 'contract.md'), 'utf8');
+    assert.match(
+      contract,
+      /One rule for every\s+workflow type \(`revokeTokens`, `revokeSubject`, `bulkRevocation`\)/,
+    );
+    assert.match(contract, /\*\*Stopped\*\*: the execution ends \*\*cancelled\*\*/);
+    assert.match(contract, /done with `error.code` 1 \(`CANCELLED`\)/);
     const report = bulkEnd?.op.error?.details[0] as unknown as { cancelled: boolean; processed: number };
     assert.equal(report.cancelled, true, 'the cancelled job keeps its report in the error');
     assert.ok(report.processed >= 10 && report.processed < 60);
