@@ -83,7 +83,7 @@ export function createYandexCloudActivities(registry: ConnectionRegistry) {
     async yandexGetOperation(input: YandexOperationInput): Promise<YandexOperationSnapshot> {
       return call(input.connection, 'OperationService.Get', [], (a) => a.getOperation(input.operationId));
     },
-    /** OperationService.Cancel, best effort from the workflow's point of view. */
+    /** OperationService.Cancel; its answer (done with a response or an error, or still running) decides how the workflow ends. */
     async yandexCancelOperation(input: YandexOperationInput): Promise<YandexOperationSnapshot> {
       return call(input.connection, 'OperationService.Cancel', [], (a) =>
         a.cancelOperation(input.operationId),
