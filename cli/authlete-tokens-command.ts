@@ -10,6 +10,7 @@ import {
   parseDuration,
   parseJsonInput,
   parseNumber,
+  parsePageSize,
   readInputFile,
 } from './flags';
 import { secretFrom } from './requests';
@@ -134,7 +135,7 @@ function addList(group: Command, ctx: CliContext): void {
       .option('--client-identifier <id>', 'tokens of this client (numeric client ID or alias)')
       .option('--subject <subject>', 'tokens of this subject (user)')
       .option('--start <n>', 'first index (0-based; default 0)', parseNumber)
-      .option('--page-size <n>', 'how many tokens (default 20, at most 1000)', parseNumber)
+      .option('--page-size <n>', 'how many tokens (default 20, at most 1000)', parsePageSize)
       .addOption(
         new Option('--token-status <status>', 'VALID, INVALID (expired) or ALL').choices([
           'VALID',
