@@ -56,6 +56,12 @@ void describe(
         });
         assert.equal(r.code, 0, r.out);
         assert.doesNotMatch(r.out, /changed the work tree/);
+        // Every run ends with its slowest files and its wall time.
+        assert.match(
+          r.out,
+          /slowest 1 test files:\n +\d+\.\d s {2}test\/fixtures\/tree-writer\.fixture\.ts\n/,
+        );
+        assert.match(r.out, /tests finished in \d+ s with exit code 0/);
       } finally {
         rmSync(path, { force: true });
       }
