@@ -342,3 +342,14 @@ export function redactAuthleteResult<T extends object>(result: T): T {
   }
   return out as T;
 }
+
+/**
+ * `op` with the token values of an `authleteTokenCall` answer as fingerprints; any other operation
+ * as it is. For output that has no `--show-token` (`revoke get`, `wait`, `get --watch`).
+ */
+export function redactTokenCallOperation<O extends Operation>(op: O): O {
+  if (op.metadata['@type'] !== AuthleteTypeUrl.tokenCallMetadata || !op.response) return op;
+  const response = op.response as unknown as { result?: unknown };
+  if (typeof response.result !== 'object' || response.result === null) return op;
+  return { ...op, response: { ...response, result: redactAuthleteResult(response.result) } };
+}

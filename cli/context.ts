@@ -1,4 +1,4 @@
-import type { Operation } from '../api';
+import { redactTokenCallOperation, type Operation } from '../api';
 import { isBulkJobOperation } from '../client/bulk-jobs';
 import { printBulkJob } from './bulk/format';
 import type { RevocationClient } from '../client/revocation-client';
@@ -34,7 +34,9 @@ export class CliContext {
   }
 
   /** Prints the operation; an operation done with an error also gets one line on stderr and exit 1. */
-  printOperation(op: Operation, asJson: boolean): ExitCodeNumber {
+  printOperation(shown: Operation, asJson: boolean): ExitCodeNumber {
+    // An Authlete token call's answer holds tokens; only `authlete-tokens … --show-token` prints them.
+    const op = redactTokenCallOperation(shown);
     if (isBulkJobOperation(op)) return printBulkJob(this.io, op, asJson);
     this.io.stdout.write(asJson ? json(op) : formatOperation(op, this.style));
     if (op.done && op.error) {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Operation } from '../api';
+import { redactTokenCallOperation, type Operation } from '../api';
 import { isBulkJobOperation } from '../client/bulk-jobs';
 import { OperationWaitTimeoutError } from '../client/errors';
 import { printBulkJob } from './bulk/format';
@@ -48,7 +48,7 @@ export async function watchOperation(
   let shown: string | undefined;
   let drawnLines = 0;
   const show = (op: Operation) => {
-    const seen = JSON.stringify(op);
+    const seen = JSON.stringify(redactTokenCallOperation(op));
     if (seen === shown) return;
     shown = seen;
     if (opts.asJson) {

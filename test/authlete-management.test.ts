@@ -209,6 +209,13 @@ void describe('Authlete token management from the CLI', () => {
     const createId = /^operation +(authlete-create-[0-9a-f-]{36})$/m.exec(human.stdout)?.[1];
     assert.ok(createId, human.stdout);
     recordHistory('authlete-token-call-create', await fetchHistory(stack.temporal, createId));
+    // `get` reads the call like any operation, and has no --show-token: fingerprints only.
+    const got = ok(await cli(['get', createId, '--json']), 'get');
+    const result = (JSON.parse(got.stdout) as { response: { result: AuthleteTokenCreateResponse } }).response
+      .result;
+    assert.equal(result.accessToken, fingerprint(made.accessToken));
+    assert.equal(result.refreshToken, fingerprint(made.refreshToken));
+    assert.deepEqual(result.scopes, ['openid', 'email']);
     assert.deepEqual(made.scopes, ['openid', 'email']);
     for (const v of [made.accessToken, made.refreshToken])
       assert.ok(!(human.stdout + human.stderr).includes(v));
