@@ -178,7 +178,8 @@ export class RevocationClient {
     const raw: RevokeTokensWorkflowInput = {
       request,
       ...(options.description !== undefined ? { description: options.description } : {}),
-      createdBy: options.createdBy ?? this.createdBy,
+      // Only an absent one takes the default: a bad value (null, '') must be refused, not replaced.
+      createdBy: options.createdBy === undefined ? this.createdBy : options.createdBy,
       ...(options.timing !== undefined ? { timing: options.timing } : {}),
     };
     const input = parseRevokeTokensInput(raw);
