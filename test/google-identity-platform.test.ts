@@ -44,6 +44,7 @@ let s: TestStack;
 /** The service account of the bearer-token connections (its key file holds the private key). */
 let sa: ServiceAccountKey;
 const wrongScope = 'https://www.googleapis.com/auth/userinfo.email';
+const badKeyMarker = 'PRIVATE-KEY-MATERIAL-7f3a';
 
 before(async () => {
   emu = await startGoogleIdentityPlatformEmulator({ apiKeys: [apiKey] });
@@ -61,6 +62,14 @@ before(async () => {
   const forged = join(dir, 'forged.json');
   const other = emu.createServiceAccount();
   writeFileSync(forged, JSON.stringify({ ...other, client_email: sa.client_email }), { mode: 0o600 });
+  const badKeyFile = join(dir, 'bad-key.json');
+  writeFileSync(badKeyFile, JSON.stringify({ ...sa, private_key: `not a key ${badKeyMarker}` }), {
+    mode: 0o600,
+  });
+  const plainHttpTokenUri = join(dir, 'http-token-uri.json');
+  writeFileSync(plainHttpTokenUri, JSON.stringify({ ...sa, token_uri: 'http://oauth.example.com/token' }), {
+    mode: 0o600,
+  });
   s = await createTestStack(
     {},
     {
@@ -79,6 +88,8 @@ before(async () => {
           },
           'sa-wrong-scope': { baseUrl, serviceAccountKeyFile: saFile, scopes: [wrongScope] },
           'sa-forged': { baseUrl, serviceAccountKeyFile: forged },
+          'sa-bad-file': { baseUrl, serviceAccountKeyFile: badKeyFile },
+          'sa-http-token-uri': { baseUrl, serviceAccountKeyFile: plainHttpTokenUri },
           // Used once each, so no cached access token stands between the call and the token endpoint.
           'sa-token-503': { baseUrl, serviceAccountKeyFile: saFile },
           'sa-token-echo': { baseUrl, serviceAccountKeyFile: saFile },
@@ -929,6 +940,21 @@ void describe('revokeTokens at google-identity-platform: service account (OAuth 
       ((await bogus.body.json()) as { error: { status: string } }).error.status,
       'UNAUTHENTICATED',
     );
+  });
+
+  void it('an unusable key file fails for good with FAILED_PRECONDITION naming the field, never its content', async () => {
+    const u = newUser();
+    const op = await revokeAndWait(requestFor(u, { connection: 'sa-bad-file' }));
+    assert.equal(op.error?.code, Code.FAILED_PRECONDITION);
+    assert.match(
+      op.error?.message ?? '',
+      /sa-bad-file\.serviceAccountKeyFile: is not a usable service account key file: private_key must be a PEM private key/,
+    );
+    assert.equal(JSON.stringify(op).includes(badKeyMarker), false);
+    const http = await revokeAndWait(requestFor(newUser(), { connection: 'sa-http-token-uri' }));
+    assert.equal(http.error?.code, Code.FAILED_PRECONDITION);
+    assert.match(http.error?.message ?? '', /token_uri must use https/);
+    assert.equal(u.calls().length, 0);
   });
 
   void it('a key the emulator cannot verify: UNAUTHENTICATED from the token endpoint, no revokeToken call', async () => {
