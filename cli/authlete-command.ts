@@ -234,10 +234,13 @@ Revoke takes one selector, in Authlete's order: an access token (revokes it and 
 a refresh token (it and its access token), or --client-identifier and/or --subject (every matching
 token; Authlete revokes up to 20 per call, so the operation repeats the call until none is left).
 --action delete takes an access token only. Token values never go on the command line.
+--preview lists what a revoke by client and/or subject would hit (Authlete's token list), and
+revokes nothing. List, create, update and ID-token reissue: "revoke authlete-tokens".
 
 Examples:
   $ revoke authlete --service-id 715948317 --access-token-hash tC5hpjGylLiiw-vsd5_tqVHtYSUHblAGimEJ-5xqAco --wait
   $ printf %s "$ACCESS_TOKEN" | revoke authlete --service-id 715948317 --access-token-identifier-stdin --wait --json
+  $ revoke authlete --service-id 715948317 --client-identifier demo-app --subject alice --preview
   $ revoke authlete --service-id 715948317 --client-identifier demo-app --subject alice --wait
   $ revoke authlete --connection prod --service-id 715948317 --action delete --access-token-identifier-env AT --wait`,
     )
