@@ -391,6 +391,46 @@ void describe('Authlete token management from the CLI', () => {
   });
 });
 
+void describe('Authlete token management: bad input', () => {
+  void it('exits 2 naming the flag or field, and calls nothing', async () => {
+    const before = emu.requests.length;
+    const cases: Array<[string[], RegExp]> = [
+      [['list', '--subject', 'alice'], /--service-id: is required/],
+      [['list', '--service-id', S, '--page-size', '5000'], /--page-size.*must be an integer from 1 to 1000/],
+      [['create', '--service-id', S, '--client-identifier', 'demo-app'], /--grant-type: is required/],
+      [
+        ['create', '--service-id', S, '--grant-type', 'PASSWORD', '--client-identifier', 'demo-app'],
+        /request\.subject: is required for grant type PASSWORD/,
+      ],
+      [
+        ['create', '--service-id', S, '--grant-type', 'MAGIC', '--client-identifier', 'x', '--subject', 'a'],
+        /request\.grantType: must be one of/,
+      ],
+      [
+        ['update', '--service-id', S, '--access-token-hash', 'x'.repeat(43)],
+        /request\.scopes: nothing to change/,
+      ],
+      [['update', '--service-id', S, '--scope', 'openid'], /--access-token-hash: which token/],
+      [['reissue', '--service-id', S], /--token-response-stdin: the \/auth\/token answer/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli(['authlete-tokens', ...args]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message, args.join(' '));
+    }
+    const notJson = await cli(
+      ['authlete-tokens', 'reissue', '--service-id', S, '--token-response-env', 'TR'],
+      {
+        TR: '{"accessToken": "tok-in-bad-json-123"',
+      },
+    );
+    assert.equal(notJson.code, 2);
+    assert.match(notJson.stderr, /--token-response-env: is not the JSON of an \/auth\/token answer/);
+    assert.ok(!notJson.stderr.includes('tok-in-bad-json-123'));
+    assert.equal(emu.requests.length, before, 'nothing reached Authlete');
+  });
+});
+
 void describe('Authlete token management from the client library', () => {
   void it("create, list, update and reissue return Authlete's answers; refusals are AuthleteCallFailedError", async () => {
     const created = await tokens.create(
