@@ -3,7 +3,7 @@ import { sha256 } from '@noble/hashes/sha256';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 
 /** The operation kinds that take a request id (AIP-155). */
-export type IdempotentKind = 'revokeTokens' | 'revokeSubject' | 'bulkRevocation';
+export type IdempotentKind = 'revokeTokens' | 'revokeSubject' | 'bulkRevocation' | 'authleteTokenCall';
 
 /**
  * Input fields that describe an operation rather than say what it does. A retry from another

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { AuthleteTokenCall, AuthleteTokenCallResults } from '../api';
 import { AuthleteTokens, type AuthleteService } from '../client/authlete-tokens';
+import { cliIdentity } from './connect';
 import type { CliContext } from './context';
 import { callResultJson, formatCallResult, formatTokenList } from './authlete-tokens-format';
 import {
@@ -20,6 +21,7 @@ interface CommonFlags {
   serviceId?: string;
   createdBy?: string;
   description?: string;
+  requestId?: string;
   timeout?: number;
   json?: boolean;
   showToken?: boolean;
@@ -74,9 +76,9 @@ function service(flags: CommonFlags): AuthleteService {
 }
 
 function callOptions(flags: CommonFlags, ctx: CliContext) {
-  const createdBy = flags.createdBy ?? (ctx.io.env.USER || ctx.io.env.USERNAME || undefined);
   return {
-    ...(createdBy !== undefined ? { createdBy } : {}),
+    createdBy: flags.createdBy ?? cliIdentity(ctx.io.env),
+    ...(flags.requestId !== undefined ? { requestId: flags.requestId } : {}),
     ...(flags.description !== undefined ? { description: flags.description } : {}),
     timeout: flags.timeout ?? DEFAULT_TIMEOUT_MS,
   };
@@ -87,7 +89,11 @@ function withCommonOptions(cmd: Command, secrets: boolean): Command {
   cmd
     .option('--connection <name>', 'the worker connection to use (default: "default")')
     .option('--service-id <id>', 'the numeric Authlete service ID (required)')
-    .option('--created-by <who>', 'who asked, recorded and searchable (default: $USER)')
+    .option('--created-by <who>', 'who asked, recorded and searchable (default: user@host)')
+    .option(
+      '--request-id <key>',
+      "idempotency key: repeating the command with it returns the first call's answer (a create: the same token)",
+    )
     .option('--description <text>', 'shown in the Temporal Web UI; 0-256 characters, no secret')
     .addOption(
       new Option('--timeout <duration>', 'how long to wait for the answer (default 60s)').argParser(

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
@@ -20,6 +19,14 @@ import {
   type Status,
 } from '../api';
 import { AuthleteCallFailedError, OperationNotFoundError, OperationWaitTimeoutError } from './errors';
+import {
+  checkRequestId,
+  fingerprintOf,
+  idempotentStartPolicies,
+  operationId,
+  REQUEST_FINGERPRINT_MEMO,
+  startOnce,
+} from './idempotent-start';
 import type { RevocationClient, RevokeOptions } from './revocation-client';
 
 /** Which service, through which worker connection. */
@@ -31,12 +38,17 @@ export interface AuthleteService {
 }
 
 export interface AuthleteCallOptions {
-  /** Who asked; recorded in the Operation and searchable. */
+  /** Who asked; recorded in the Operation and searchable. @default the client's `createdBy` */
   createdBy?: string;
   /** Shown in the Web UI; no secret. */
   description?: string;
   /** How long to wait for the answer. @default 60000 */
   timeout?: number;
+  /**
+   * Idempotency key (AIP-155): a repeated call with it returns the first call's answer (a create
+   * returns the same token instead of issuing another); with a different request, RequestIdConflictError.
+   */
+  requestId?: string;
 }
 
 type RequestOf<C extends AuthleteTokenCall> = Extract<AuthleteTokenCallInputRaw, { call: C }>['request'];
@@ -169,27 +181,40 @@ export class AuthleteTokens {
       call,
       ...service,
       request,
-      ...(options.createdBy !== undefined ? { createdBy: options.createdBy } : {}),
+      createdBy: options.createdBy ?? this.client.createdBy,
       ...(options.description !== undefined ? { description: options.description } : {}),
     } as AuthleteTokenCallInputRaw;
+    checkRequestId(options.requestId);
     const input = parseAuthleteTokenCallInput(raw);
-    const id = `${authleteTokenCallIdPrefix(call)}${randomUUID()}`;
+    const id = operationId(authleteTokenCallIdPrefix(call), options.requestId, 'authleteTokenCall:');
     const description = authleteTokenCallDescription(input);
+    const fingerprint = fingerprintOf('authleteTokenCall', options.requestId, input);
     const temporal = this.client.temporal;
-    const handle = await temporal.workflow.start(AUTHLETE_TOKEN_CALL_WORKFLOW, {
-      taskQueue: this.client.taskQueue,
-      workflowId: id,
-      args: [input],
-      // Described by the target's fingerprints and names only; the input itself is encrypted.
-      memo: {
-        description,
-        createdBy: input.createdBy ?? 'unknown',
-        provider: 'authlete',
-        connection: input.connection,
-        target: authleteTokenCallTarget(input),
-      },
-      staticSummary: description,
+    await startOnce({
+      temporal,
+      id,
+      ...(options.requestId !== undefined ? { requestId: options.requestId } : {}),
+      ...(fingerprint !== undefined ? { fingerprint } : {}),
+      get: (existing) => Promise.resolve(existing),
+      start: () =>
+        temporal.workflow.start(AUTHLETE_TOKEN_CALL_WORKFLOW, {
+          taskQueue: this.client.taskQueue,
+          workflowId: id,
+          args: [input],
+          ...idempotentStartPolicies,
+          // Described by the target's fingerprints and names only; the input itself is encrypted.
+          memo: {
+            description,
+            createdBy: input.createdBy ?? 'unknown',
+            provider: 'authlete',
+            connection: input.connection,
+            target: authleteTokenCallTarget(input),
+            ...(fingerprint !== undefined ? { [REQUEST_FINGERPRINT_MEMO]: fingerprint } : {}),
+          },
+          staticSummary: description,
+        }),
     });
+    const handle = temporal.workflow.getHandle(id);
     const timeout = options.timeout ?? 60_000;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeout);

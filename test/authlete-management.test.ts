@@ -242,6 +242,40 @@ void describe('Authlete token management from the CLI', () => {
     assert.equal(live('frank')[0]?.accessToken, shown.accessToken);
   });
 
+  void it('create with --request-id: a repeat returns the same token, a different request is refused', async () => {
+    const args = (subject: string) => [
+      'authlete-tokens',
+      'create',
+      '--service-id',
+      S,
+      '--grant-type',
+      'AUTHORIZATION_CODE',
+      '--client-identifier',
+      'demo-app',
+      '--subject',
+      subject,
+      '--request-id',
+      'onboard-mallory-1',
+      '--json',
+      '--show-token',
+    ];
+    const first = JSON.parse(ok(await cli(args('mallory')), 'create').stdout) as AuthleteTokenCreateResponse;
+    const again = JSON.parse(
+      ok(await cli(args('mallory')), 'create again').stdout,
+    ) as AuthleteTokenCreateResponse;
+    assert.ok(first.accessToken && first.refreshToken);
+    newSecrets.push(
+      { label: 'mallory access token', value: first.accessToken },
+      { label: 'mallory refresh token', value: first.refreshToken },
+    );
+    assert.equal(again.accessToken, first.accessToken);
+    assert.equal(live('mallory').length, 1, 'one token, not two');
+    const other = await cli(args('niaj'));
+    assert.equal(other.code, 2, other.stderr);
+    assert.match(other.stderr, /ALREADY_EXISTS.*--request-id/);
+    assert.equal(live('niaj').length, 0);
+  });
+
   void it('update: fewer scopes (a partial revocation), and a rotated value', async () => {
     const created = await createByCli('grace', ['openid', 'email', 'payments']);
     const narrowed = ok(
