@@ -14,7 +14,7 @@ import {
 } from '../emulators/authlete';
 import { startYandexEmulator, type YandexEmulator } from '../emulators/yandex-cloud';
 import { bulkOperation, startBulk, waitBulk } from './helpers/bulk';
-import { fetchHistory } from './helpers/history';
+import { fetchHistory, recordHistory } from './helpers/history';
 import { createTestStack, type TestStack } from './helpers/stack';
 import { startTcpFront, type TcpFront } from './helpers/tcp-front';
 
@@ -393,5 +393,6 @@ void describe('bulk: the same evidence, and a target deadline', () => {
     assert.ok(r, JSON.stringify(op.error));
     assert.deepEqual([r.processed, r.succeeded, r.failed], [3, 3, 0], JSON.stringify(r));
     assert.ok(yandex.tokens().find((t) => t.id === 'rt-slow-late')?.revokedAt);
+    recordHistory('bulk-target-hand-over', await fetchHistory(stack.temporal, id));
   });
 });
