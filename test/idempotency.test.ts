@@ -207,6 +207,52 @@ void describe('requestId from a raw start (any SDK)', () => {
   });
 });
 
+void describe('requestId from a raw start: revokeSubject and bulkRevocation', () => {
+  void it('answer confirmRequest the same way', async () => {
+    const s = await setup({ running: true });
+    const one = { provider: 'yandex-cloud', refreshTokenId: 'rt-1' };
+    const two = { provider: 'yandex-cloud', refreshTokenId: 'rt-2' };
+    const cases: Array<[string, unknown, unknown]> = [
+      [
+        WorkflowTypes.revokeSubject,
+        { subject: 'aje-idem', requests: [one] },
+        { subject: 'aje-idem', requests: [two] },
+      ],
+      [
+        WorkflowTypes.bulkRevocation,
+        { name: 'raw', source: { kind: 'inline', requests: [one] } },
+        { name: 'raw', source: { kind: 'inline', requests: [one] }, dryRun: true },
+      ],
+    ];
+    for (const [type, input, other] of cases) {
+      const workflowId = `raw-${randomUUID()}`;
+      const send = (i: unknown) =>
+        s.temporal.workflow.executeUpdateWithStart<(i: unknown) => Promise<Operation>, Operation, [unknown]>(
+          UpdateNames.confirmRequest,
+          {
+            args: [i],
+            startWorkflowOperation: new WithStartWorkflowOperation(type, {
+              workflowId,
+              taskQueue: s.taskQueue,
+              args: [i],
+              workflowIdConflictPolicy: 'USE_EXISTING',
+              workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            }),
+          },
+        );
+      assert.equal((await send(input)).id, workflowId, type);
+      assert.equal((await send({ ...(input as object), description: 'again' })).id, workflowId, type);
+      const err = await send(other).then(
+        () => assert.fail(`${type}: expected a rejected update`),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure, type);
+      assert.equal(err.cause.type, 'ALREADY_EXISTS', type);
+      assert.match(err.cause.message, /^requestId: /, type);
+    }
+  });
+});
+
 void describe('requestId from a raw start, once the run closed', () => {
   void it('update-with-start with REJECT_DUPLICATE is refused by Temporal; nothing runs again', async () => {
     const s = await setup();
