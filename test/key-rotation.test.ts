@@ -31,8 +31,12 @@ function historyPayloads(history: temporal.api.history.v1.IHistory): { event: st
     // Search attributes are indexed plaintext by design (no secret in them), not codec payloads.
     for (const [k, v] of Object.entries(record)) if (k !== 'searchAttributes') walk(v, event);
   };
-  for (const e of history.events ?? [])
+  for (const e of history.events ?? []) {
+    // A patched() marker is written by the SDK's core, outside the data converter: its one payload
+    // is the patch id (a name in workflows/, no request data), so it is plaintext under any key.
+    if (e.markerRecordedEventAttributes?.markerName === 'core_patch') continue;
     walk(e, temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType));
+  }
   return found;
 }
 
