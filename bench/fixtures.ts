@@ -42,11 +42,19 @@ export interface SeededEmulator {
   seedMs: number;
 }
 
-/** A fresh Yandex emulator holding `n` tokens whose operations are done in the Revoke reply. */
-export async function seededEmulator(n: number, prefix: string, dir: string): Promise<SeededEmulator> {
+/**
+ * A fresh Yandex emulator holding `n` tokens whose operations are done in the Revoke reply, or, with
+ * `pollsUntilDone`, only in the answer to that many OperationService.Get calls.
+ */
+export async function seededEmulator(
+  n: number,
+  prefix: string,
+  dir: string,
+  pollsUntilDone = 0,
+): Promise<SeededEmulator> {
   const seeds = tokenSeeds(n, prefix);
   const started = Date.now();
-  const emulator = await startYandexEmulator({ tokens: seeds, pollsUntilDone: 0 });
+  const emulator = await startYandexEmulator({ tokens: seeds, pollsUntilDone });
   const seedMs = Date.now() - started;
   const rootCertFile = join(dir, `${prefix}-ca.pem`);
   writeFileSync(rootCertFile, emulator.rootCert);

@@ -1,27 +1,35 @@
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
-import { attemptFailureReporter } from '../worker/attempt-failure-reporter';
 import { AesGcmPayloadCodec } from '../common/payload-codec';
+import { activityInterceptors, workflowInterceptorModules } from '../worker/create-worker';
+import { buildConnectionRegistry, type ConnectionsConfig } from '../worker/connections';
 import { floorActivities } from './floor-activities';
 import type { BenchTemporal } from './temporal';
 
 let bundle: Promise<WorkflowBundle> | undefined;
 
-/** The floor workflows on their own, so nothing bench-only reaches the product's bundle. */
+/**
+ * The floor workflows on their own, so nothing bench-only reaches the product's bundle, with the
+ * product's workflow interceptor modules (workflows/metrics-interceptor.ts) as `bundleWorkflows` has.
+ */
 function floorBundle(): Promise<WorkflowBundle> {
   bundle ??= bundleWorkflowCode({
     workflowsPath: require.resolve('./floor-workflows'),
+    workflowInterceptorModules,
     logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} },
   });
   return bundle;
 }
 
 /**
- * A worker for the floor workflow with the options `createRevocationWorker` gives the product's
- * worker (payload codec, activity interceptor, payload limit), so the two differ only in the work.
+ * A worker for the floor workflows with the options `createRevocationWorker` gives the product's
+ * worker: the payload codec, the same activity interceptors (`activityInterceptors`, built from the
+ * same connections), the workflow interceptor modules (in the bundle) and the payload limit, so the
+ * two differ only in the work.
  */
 export async function startFloorWorker(
   t: BenchTemporal,
   taskQueue: string,
+  connections: ConnectionsConfig,
 ): Promise<{ worker: Worker; stop(): Promise<void> }> {
   const native = await NativeConnection.connect({ address: t.address });
   const worker = await Worker.create({
@@ -31,7 +39,7 @@ export async function startFloorWorker(
     activities: floorActivities,
     workflowBundle: await floorBundle(),
     dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(t.keyring)] },
-    interceptors: { activity: [attemptFailureReporter] },
+    interceptors: { activity: activityInterceptors(buildConnectionRegistry(connections)) },
     disablePayloadErrorLimit: true,
   });
   const done = worker.run();

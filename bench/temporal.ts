@@ -10,6 +10,7 @@ import {
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import { findTemporalCli } from '../scripts/temporal-cli';
 import { testDynamicConfig } from '../test/helpers/temporal';
+import type { ConnectionRegistry } from '../activities';
 import type { ConnectionsConfig } from '../worker/connections';
 import { buildConnectionRegistry } from '../worker/connections';
 import { bundleWorkflows, createRevocationWorker } from '../worker/create-worker';
@@ -25,10 +26,14 @@ export interface BenchTemporal {
   keyring: CodecKeyring;
   /** Bundled on first use (webpack takes seconds), then shared. */
   bundle(): Promise<WorkflowBundle>;
-  /** An in-process worker on `taskQueue` with these connections; stop it with `stop()`. */
+  /**
+   * An in-process worker on `taskQueue` with these connections; stop it with `stop()`. `wrap` may
+   * wrap the connection registry the activities use (bench/provider-timing.ts times provider calls).
+   */
   startWorker(
     taskQueue: string,
     connections: ConnectionsConfig,
+    wrap?: (registry: ConnectionRegistry) => ConnectionRegistry,
   ): Promise<{ worker: Worker; stop(): Promise<void> }>;
   /** The environment `worker/main.ts` needs to serve `taskQueue` of this server with this key. */
   workerEnv(taskQueue: string, connectionsFile: string): Record<string, string>;
@@ -81,13 +86,14 @@ export async function startBenchTemporal(log: (line: string) => void): Promise<B
     client,
     keyring,
     bundle: () => (bundle ??= bundleWorkflows()),
-    async startWorker(taskQueue, connections) {
+    async startWorker(taskQueue, connections, wrap) {
+      const registry = buildConnectionRegistry(connections);
       const native = await NativeConnection.connect({ address: server.address });
       const worker = await createRevocationWorker({
         connection: native,
         namespace: server.namespace,
         taskQueue,
-        connections: buildConnectionRegistry(connections),
+        connections: wrap ? wrap(registry) : registry,
         keyring,
         workflowBundle: await t.bundle(),
       });

@@ -4,6 +4,7 @@ import {
   NativeConnection,
   Worker,
   bundleWorkflowCode,
+  type ActivityInterceptorsFactory,
   type WorkflowBundle,
   type WorkflowBundleOption,
 } from '@temporalio/worker';
@@ -17,6 +18,14 @@ import { AesGcmPayloadCodec, type CodecKeyring } from '../common/payload-codec';
 export const workflowsPath = require.resolve('../workflows');
 /** Operation metrics and log fields for every workflow (workflows/metrics-interceptor.ts). */
 export const workflowInterceptorModules = [require.resolve('../workflows/metrics-interceptor')];
+
+/**
+ * The activity interceptors of every revocation worker: attempt-failure signals and provider call
+ * telemetry. Exported so the benchmark's floor worker (bench/floor-worker.ts) carries the same ones.
+ */
+export function activityInterceptors(connections: ConnectionRegistry): ActivityInterceptorsFactory[] {
+  return [attemptFailureReporter, providerCallTelemetry(connections)];
+}
 
 /** Bundle once and reuse: webpack takes seconds. */
 export function bundleWorkflows(): Promise<WorkflowBundle> {
@@ -65,7 +74,7 @@ export async function createRevocationWorker(o: RevocationWorkerOptions): Promis
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath }),
     dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(o.keyring)] },
     interceptors: {
-      activity: [attemptFailureReporter, providerCallTelemetry(o.connections)],
+      activity: activityInterceptors(o.connections),
       // A prebuilt bundle already holds them (bundleWorkflows).
       ...(o.workflowBundle ? {} : { workflowModules: workflowInterceptorModules }),
     },
