@@ -351,10 +351,14 @@ void describe('bulk: the same evidence, and a target deadline', () => {
     assert.ok(r, JSON.stringify(op.error));
     assert.deepEqual([r.processed, r.succeeded, r.failed], [4, 3, 1], JSON.stringify(r));
     assert.equal(r.failures[0]?.error.code, Code.DEADLINE_EXCEEDED);
+    const message = r.failures[0]?.error.message ?? '';
     assert.match(
-      r.failures[0]?.error.message ?? '',
-      /provider operation \S+ not done by the target deadline/,
+      message,
+      /provider operation \S+ not done by the target deadline; cancelled at the provider/,
     );
+    // Like revokeTokens at its deadline, the job asked the provider to cancel the operation.
+    const operationId = /provider operation (\S+) /.exec(message)?.[1] ?? '';
+    assert.equal(yandex.operation(operationId)?.cancelled, true);
     assert.equal(r.failures[0]?.position, 0);
     assert.equal(op.metadata.pending, undefined);
     const history = await fetchHistory(stack.temporal, id);

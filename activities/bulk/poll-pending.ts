@@ -1,6 +1,12 @@
-import { Code, zeroCounts, type BulkCounts, type BulkFailure } from '../../api';
+import { zeroCounts, type BulkCounts, type BulkFailure } from '../../api';
 import type { PendingTarget } from './activities';
-import { statusOf, yandexDoneOutcome, type ProviderCalls, type SettledOutcome } from './revoke-target';
+import {
+  expireYandex,
+  statusOf,
+  yandexDoneOutcome,
+  type ProviderCalls,
+  type SettledOutcome,
+} from './revoke-target';
 
 export interface PendingPollResult {
   /** The targets that ended in this poll, counted as a page counts them. */
@@ -20,8 +26,7 @@ async function pollOne(t: PendingTarget, calls: ProviderCalls): Promise<SettledO
     if (!retryable) return { outcome: 'failed', error: status };
   }
   if (Date.now() < t.deadlineAt) return undefined;
-  const message = `provider operation ${t.operationId} not done by the target deadline`;
-  return { outcome: 'failed', error: { code: Code.DEADLINE_EXCEEDED, message, details: [] } };
+  return expireYandex(t.connection, t.operationId, calls, t.earlierMayHaveTakenEffect);
 }
 
 /**

@@ -56,15 +56,6 @@ function goneOutcome(log: AttemptLog): SettledOutcome {
   return { outcome: log.mayHaveTakenEffect() ? 'alreadyRevoked' : 'notFound' };
 }
 
-const deadlineExceeded = (what: string, ms: number): SettledOutcome => ({
-  outcome: 'failed',
-  error: {
-    code: Code.DEADLINE_EXCEEDED,
-    message: `${what} not done within the target deadline (${ms} ms)`,
-    details: [],
-  },
-});
-
 /** The outcome of a finished Yandex provider operation. */
 export function yandexDoneOutcome(
   op: YandexOperationSnapshot,
@@ -76,6 +67,31 @@ export function yandexDoneOutcome(
   }
   if ((op.refreshTokenIds?.length ?? 0) > 0) return { outcome: 'succeeded' };
   return { outcome: earlierMayHaveTakenEffect ? 'alreadyRevoked' : 'notFound' };
+}
+
+/**
+ * A Yandex operation not done by its target's deadline: asked to cancel, as revokeTokens does at its
+ * deadline. One that finished anyway ends with its outcome; otherwise the target fails
+ * DEADLINE_EXCEEDED, saying whether the provider confirmed the cancel.
+ */
+export async function expireYandex(
+  connection: string,
+  operationId: string,
+  calls: ProviderCalls,
+  earlierMayHaveTakenEffect: boolean,
+): Promise<SettledOutcome> {
+  let confirmed = false;
+  try {
+    const op = await calls.yandexCancelOperation({ connection, operationId });
+    if (op.done && op.error?.code !== Code.CANCELLED) return yandexDoneOutcome(op, earlierMayHaveTakenEffect);
+    confirmed = op.done;
+  } catch {
+    // Best effort: the deadline has passed either way.
+  }
+  const message = `provider operation ${operationId} not done by the target deadline; ${
+    confirmed ? 'cancelled at the provider' : 'cancel not confirmed: it may still complete'
+  }`;
+  return { outcome: 'failed', error: { code: Code.DEADLINE_EXCEEDED, message, details: [] } };
 }
 
 /**
@@ -97,8 +113,7 @@ async function settleYandex(
   let wait = 100;
   while (!op.done) {
     if (Date.now() + wait >= handOverAt) {
-      if (Date.now() + wait >= o.deadlineAt)
-        return deadlineExceeded(`provider operation ${op.id}`, o.deadlineAt);
+      if (Date.now() + wait >= o.deadlineAt) return expireYandex(connection, op.id, calls, earlier);
       const operation = {
         connection,
         operationId: op.id,
