@@ -1,4 +1,11 @@
-import { CancellationScope, isCancellation, patched, proxyActivities, sleep } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  isCancellation,
+  patched,
+  proxyActivities,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { BulkJobState } from './bulk-job-state';
 
@@ -37,18 +44,20 @@ export async function pollPendingIfDue(state: BulkJobState): Promise<void> {
 
 /**
  * After the last page: polls the pending targets on durable timers (doubling, capped) until every
- * one has ended, by its operation finishing or its deadline. False when the job is cancelled.
+ * one has ended, by its operation finishing or its deadline; `continue` when the history is long
+ * enough to continue as new (the next run drains what is left).
  */
-export async function drainPending(state: BulkJobState): Promise<boolean> {
+export async function drainPending(state: BulkJobState): Promise<'done' | 'cancelled' | 'continue'> {
   for (;;) {
     const at = state.nextPendingPollAt();
-    if (at === undefined) return true;
+    if (at === undefined) return 'done';
+    if (workflowInfo().continueAsNewSuggested) return 'continue';
     try {
       await sleep(Math.max(1, at - Date.now()), {
         summary: 'wait before polling pending provider operations',
       });
     } catch (err) {
-      if (isCancellation(err)) return false;
+      if (isCancellation(err)) return 'cancelled';
       throw err;
     }
     await CancellationScope.nonCancellable(() => pollPending(state));

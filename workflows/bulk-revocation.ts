@@ -139,7 +139,12 @@ async function runPages(
     }
   }
   // Targets handed over by the pages end on durable timers, after the last page.
-  if (state.handsOverOperations && !(await drainPending(state))) return { cancelled: true };
+  const drained = state.handsOverOperations ? await drainPending(state) : 'done';
+  if (drained === 'cancelled') return { cancelled: true };
+  if (drained === 'continue') {
+    await condition(allHandlersFinished);
+    await continueAsNew<typeof bulkRevocation>(raw, state.carry);
+  }
   return { cancelled: false };
 }
 
