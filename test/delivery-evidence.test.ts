@@ -33,11 +33,13 @@ let stack: TestStack;
 
 before(async () => {
   yandex = await startYandexEmulator({
-    tokens: ['rt-lost-1', 'rt-live-1', 'rt-bulk-lost', 'rt-slow-never', 'rt-slow-late'].map((id) => ({
-      id,
-      subjectId: SUBJECT,
-      clientId: 'app',
-    })),
+    tokens: ['rt-lost-1', 'rt-live-1', 'rt-bulk-lost', 'rt-slow-never', 'rt-slow-late', 'rt-slow-runs'].map(
+      (id) => ({
+        id,
+        subjectId: SUBJECT,
+        clientId: 'app',
+      }),
+    ),
   });
   authlete = await startAuthleteEmulator();
   yandexFront = await startTcpFront({ host: '127.0.0.1', port: yandex.port });
@@ -398,5 +400,30 @@ void describe('bulk: the same evidence, and a target deadline', () => {
     assert.deepEqual([r.processed, r.succeeded, r.failed], [3, 3, 0], JSON.stringify(r));
     assert.ok(yandex.tokens().find((t) => t.id === 'rt-slow-late')?.revokedAt);
     recordHistory('bulk-target-hand-over', await fetchHistory(stack.temporal, id));
+  });
+
+  void it('the follow-up of a long-pending operation continues as new and carries it to the next run', async () => {
+    yandex.configure({ pollsUntilDone: 1_000_000 });
+    let id: string;
+    try {
+      id = await startBulk(stack, {
+        name: 'slow-runs',
+        targetDeadline: '40s',
+        source: {
+          kind: 'inline',
+          requests: [{ provider: 'yandex-cloud', connection: 'direct', refreshTokenId: 'rt-slow-runs' }],
+        },
+      });
+      await handedOver(id, 0);
+    } finally {
+      yandex.configure({ pollsUntilDone: 0 });
+    }
+    const op = await waitBulk(stack, id, 90_000);
+    const r = op.response;
+    assert.ok(r, JSON.stringify(op.error));
+    // The test server suggests continue-as-new at 60 events (test/helpers/temporal.ts).
+    assert.ok(r.runs > 1, `continued as new (${r.runs} runs)`);
+    assert.deepEqual([r.processed, r.failed], [1, 1], JSON.stringify(r));
+    assert.equal(r.failures[0]?.error.code, Code.DEADLINE_EXCEEDED);
   });
 });
