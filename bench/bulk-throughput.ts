@@ -267,7 +267,7 @@ export const bulkThroughput: Benchmark = {
       source: envChoice(ctx.env, 'BENCH_SOURCE', SOURCES, 'ndjson'),
       warmup: envInt(ctx.env, 'BENCH_WARMUP', 5_000),
       rounds: envInt(ctx.env, 'BENCH_ROUNDS', 3),
-      polledTargets: envInt(ctx.env, 'BENCH_POLLED_TARGETS', 4_000),
+      polledTargets: envInt(ctx.env, 'BENCH_POLLED_TARGETS', 4_000, 0),
       // The job's largest: at 20 the waits would hold both sides near 20 / 0.3 s ≈ 65/s, idle.
       polledConcurrency: envInt(ctx.env, 'BENCH_POLLED_CONCURRENCY', 100),
       polls: POLLS,

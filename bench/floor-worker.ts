@@ -2,21 +2,27 @@ import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } fro
 import { AesGcmPayloadCodec } from '../common/payload-codec';
 import { activityInterceptors, workflowInterceptorModules } from '../worker/create-worker';
 import { buildConnectionRegistry, type ConnectionsConfig } from '../worker/connections';
+import { attemptFailureReporter } from '../worker/attempt-failure-reporter';
 import { floorActivities } from './floor-activities';
 import type { BenchTemporal } from './temporal';
 
-let bundle: Promise<WorkflowBundle> | undefined;
+const bundles = new Map<boolean, Promise<WorkflowBundle>>();
 
 /**
  * The floor workflows on their own, so nothing bench-only reaches the product's bundle, with the
- * product's workflow interceptor modules (workflows/metrics-interceptor.ts) as `bundleWorkflows` has.
+ * product's workflow interceptor modules (workflows/metrics-interceptor.ts) as `bundleWorkflows` has;
+ * `light`: without them.
  */
-function floorBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('./floor-workflows'),
-    workflowInterceptorModules,
-    logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} },
-  });
+function floorBundle(light: boolean): Promise<WorkflowBundle> {
+  let bundle = bundles.get(light);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({
+      workflowsPath: require.resolve('./floor-workflows'),
+      ...(light ? {} : { workflowInterceptorModules }),
+      logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} },
+    });
+    bundles.set(light, bundle);
+  }
   return bundle;
 }
 
@@ -25,11 +31,15 @@ function floorBundle(): Promise<WorkflowBundle> {
  * worker: the payload codec, the same activity interceptors (`activityInterceptors`, built from the
  * same connections), the workflow interceptor modules (in the bundle) and the payload limit, so the
  * two differ only in the work.
+ *
+ * `light`: the floor as it was before issue 18, with only `attemptFailureReporter` and no workflow
+ * interceptors, kept to show what the interceptors cost.
  */
 export async function startFloorWorker(
   t: BenchTemporal,
   taskQueue: string,
   connections: ConnectionsConfig,
+  light = false,
 ): Promise<{ worker: Worker; stop(): Promise<void> }> {
   const native = await NativeConnection.connect({ address: t.address });
   const worker = await Worker.create({
@@ -37,9 +47,11 @@ export async function startFloorWorker(
     namespace: t.namespace,
     taskQueue,
     activities: floorActivities,
-    workflowBundle: await floorBundle(),
+    workflowBundle: await floorBundle(light),
     dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(t.keyring)] },
-    interceptors: { activity: activityInterceptors(buildConnectionRegistry(connections)) },
+    interceptors: {
+      activity: light ? [attemptFailureReporter] : activityInterceptors(buildConnectionRegistry(connections)),
+    },
     disablePayloadErrorLimit: true,
   });
   const done = worker.run();

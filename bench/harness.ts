@@ -79,13 +79,15 @@ export function ratio(name: string, formula: string, value: number, goal?: Goal)
   return { name, formula, value, ...(goal ? { goal, met: goalMet(value, goal) } : {}) };
 }
 
-/** A positive integer from the environment, or the default. Thrown when set but not one. */
-export function envInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** An integer of at least `min` (a positive one by default) from the environment, or the default. Thrown when set but not one. */
+export function envInt(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
   const text = env[name];
   if (text === undefined || text === '') return fallback;
   const value = Number(text.replace(/_/g, ''));
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${name} must be a positive integer, got "${text}"`);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(
+      `${name} must be ${min === 1 ? 'a positive integer' : `an integer of at least ${min}`}, got "${text}"`,
+    );
   return value;
 }
 

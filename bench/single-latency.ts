@@ -33,6 +33,8 @@ interface Params {
   polls: number;
   pollInitialMs: number;
   pollMaxMs: number;
+  /** Also run the floor as it was before issue 18 (light), interleaved with the other two. */
+  lightFloor: boolean;
 }
 
 interface Run {
@@ -85,9 +87,14 @@ function sleptMs(p: Params, polls: number): number {
 interface Pairs {
   revoke: Run[];
   floor: Run[];
+  /** The light floor's runs (before issue 18: no workflow interceptors, one activity interceptor). */
+  light: Run[];
 }
 
-/** `n` pairs after `warmup` of each, interleaved with the order alternating, so drift hits both alike. */
+/**
+ * `n` rounds after `warmup` of each arm, interleaved, the first arm of each round rotating, so drift
+ * in load hits all alike.
+ */
 async function pairs(
   ctx: BenchContext,
   label: string,
@@ -95,21 +102,21 @@ async function pairs(
   warmup: number,
   revoke: () => Promise<Run>,
   floor: (i: number) => Promise<Run>,
+  light?: (i: number) => Promise<Run>,
 ): Promise<Pairs> {
-  for (let i = 0; i < warmup; i++) {
-    await revoke();
-    await floor(i);
-  }
-  const out: Pairs = { revoke: [], floor: [] };
+  const out: Pairs = { revoke: [], floor: [], light: [] };
+  const arms: Array<[Run[], (i: number) => Promise<Run>]> = [
+    [out.revoke, revoke],
+    [out.floor, floor],
+    ...(light ? [[out.light, light] as [Run[], (i: number) => Promise<Run>]] : []),
+  ];
+  for (let i = 0; i < warmup; i++) for (const [, run] of arms) await run(i);
   for (let i = 0; i < n; i++) {
-    if (i % 2 === 0) {
-      out.revoke.push(await revoke());
-      out.floor.push(await floor(i));
-    } else {
-      out.floor.push(await floor(i));
-      out.revoke.push(await revoke());
+    for (let k = 0; k < arms.length; k++) {
+      const [runs, run] = arms[(i + k) % arms.length] as [Run[], (i: number) => Promise<Run>];
+      runs.push(await run(i));
     }
-    if ((i + 1) % 50 === 0 || i + 1 === n) ctx.log(`${label}: ${i + 1}/${n} pairs`);
+    if ((i + 1) % 50 === 0 || i + 1 === n) ctx.log(`${label}: ${i + 1}/${n} rounds`);
   }
   return out;
 }
@@ -241,12 +248,13 @@ export const singleLatency: Benchmark = {
   async run(ctx: BenchContext): Promise<BenchResult> {
     const p: Params = {
       operations: envInt(ctx.env, 'BENCH_LATENCY_OPERATIONS', 200),
-      warmup: envInt(ctx.env, 'BENCH_LATENCY_WARMUP', 20),
-      pollOperations: envInt(ctx.env, 'BENCH_LATENCY_POLL_OPERATIONS', 30),
-      pollWarmup: envInt(ctx.env, 'BENCH_LATENCY_POLL_WARMUP', 3),
+      warmup: envInt(ctx.env, 'BENCH_LATENCY_WARMUP', 20, 0),
+      pollOperations: envInt(ctx.env, 'BENCH_LATENCY_POLL_OPERATIONS', 30, 0),
+      pollWarmup: envInt(ctx.env, 'BENCH_LATENCY_POLL_WARMUP', 3, 0),
       polls: 2,
       pollInitialMs: envInt(ctx.env, 'BENCH_POLL_INITIAL_MS', durationMs(defaultTiming.pollInitialInterval)),
       pollMaxMs: durationMs(defaultTiming.pollMaxInterval),
+      lightFloor: envInt(ctx.env, 'BENCH_LATENCY_LIGHT_FLOOR', 1, 0) > 0,
     };
     ctx.log(
       `${p.operations} sequential operations each way, interleaved, after ${p.warmup} warm-up each; ` +
@@ -263,6 +271,10 @@ export const singleLatency: Benchmark = {
         : undefined;
     const floorQueue = `bench-latency-floor-${randomUUID()}`;
     const floorWorker = await startFloorWorker(t, floorQueue, emu.connections);
+    const lightQueue = `bench-latency-light-floor-${randomUUID()}`;
+    const lightWorker = p.lightFloor
+      ? await startFloorWorker(t, lightQueue, emu.connections, true)
+      : undefined;
     const timer = new ProviderTimer();
     try {
       const ids = [...emu.ids];
@@ -274,6 +286,7 @@ export const singleLatency: Benchmark = {
           p.warmup,
           () => timed(revokeStart(t, queue, ids.shift() as string, p, false), timer),
           (i) => timed(floorStart(t, floorQueue, i, p, false)),
+          lightWorker ? (i) => timed(floorStart(t, lightQueue, i, p, false)) : undefined,
         ),
       );
       const active = emu.emulator.activeTokens().length;
@@ -282,6 +295,7 @@ export const singleLatency: Benchmark = {
         p50: { op: '<=', value: GOAL_P50 },
         p99: { op: '<=', value: GOAL_P99 },
       });
+      const light = done.light.length ? summarize(done.light.map((r) => r.ms)) : undefined;
       // The slowest 2 % of each, read from their histories: where the tail's time goes.
       const tail = Math.max(1, Math.round(p.operations / 50));
       const revokeTail = await tailProfile(t.client, done.revoke, tail);
@@ -318,6 +332,14 @@ export const singleLatency: Benchmark = {
         `  ${p.operations} operations each, interleaved; mean ${d.revoke.mean} / ${d.floor.mean} ms, max ${d.revoke.max} / ${d.floor.max} ms ` +
           `(revokeTokens against a Yandex emulator answering done in the Revoke reply / floor with the same interceptors and codec)`,
         overheadLine(d, "the provider call's own time"),
+        ...(light
+          ? [
+              `  light floor (before issue 18: attemptFailureReporter only, no workflow interceptors), same rounds: ` +
+                `p50 ${light.p50} ms, p99 ${light.p99} ms; revokeTokens / light floor p50 ${(d.revoke.p50 / light.p50).toFixed(2)}, ` +
+                `p99 ${(d.revoke.p99 / light.p99).toFixed(2)}; floor / light floor p50 ${(d.floor.p50 / light.p50).toFixed(2)}, ` +
+                `p99 ${(d.floor.p99 / light.p99).toFixed(2)}`,
+            ]
+          : []),
         `  slowest ${tail} revokeTokens: ${phaseText(revokeTail)}`,
         `  slowest ${tail} floor:        ${phaseText(floorTail)}`,
         ...(polled
@@ -388,6 +410,7 @@ export const singleLatency: Benchmark = {
           provider: d.provider,
           revokeMs: done.revoke.map((x) => round(x.ms, 1)),
           floorMs: done.floor.map((x) => round(x.ms, 1)),
+          ...(light ? { lightFloor: light, lightFloorMs: done.light.map((x) => round(x.ms, 1)) } : {}),
           providerMs: done.revoke.map((x) => round(x.providerMs, 2)),
           tailProfile: { runs: tail, revokeTokens: revokeTail, floor: floorTail },
           ...(polled
@@ -409,6 +432,7 @@ export const singleLatency: Benchmark = {
       };
     } finally {
       await floorWorker.stop();
+      await lightWorker?.stop();
       await emu.emulator.close();
       await polledEmu?.emulator.close();
       removeScratch(dir);
