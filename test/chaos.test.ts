@@ -17,7 +17,7 @@ void describe('chaos suite (short version of npm run test:chaos)', () => {
     ];
     const r = checkRetryAfter(log);
     assert.equal(r.checked, 2);
-    assert.deepEqual(r.violations, [{ key: 'a', gapMs: 1999, retryAfterMs: 2000 }]);
+    assert.deepEqual(r.violations, [{ key: 'a', gapMs: 1999, retryAfterMs: 2000, kind: 'rate-limited' }]);
 
     // A report that counts one target twice and misses another, against an emulator that revoked all but one.
     const fake = {

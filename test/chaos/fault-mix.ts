@@ -103,7 +103,7 @@ export interface RetryAfterCheck {
   /** Answers with Retry-After that a later call of the same target followed. */
   checked: number;
   /** Of those, the ones whose next call came sooner than advertised. */
-  violations: Array<{ key: string; gapMs: number; retryAfterMs: number }>;
+  violations: Array<{ key: string; gapMs: number; retryAfterMs: number; kind?: FaultKind }>;
 }
 
 /**
@@ -130,7 +130,13 @@ export function checkRetryAfter(
       if (d.retryAfterMs === undefined || !next) return;
       result.checked += 1;
       const gapMs = next.at - d.at;
-      if (gapMs < d.retryAfterMs) result.violations.push({ key, gapMs, retryAfterMs: d.retryAfterMs });
+      if (gapMs < d.retryAfterMs)
+        result.violations.push({
+          key,
+          gapMs,
+          retryAfterMs: d.retryAfterMs,
+          ...(d.kind ? { kind: d.kind } : {}),
+        });
     });
   }
   return result;

@@ -1,4 +1,14 @@
-import { isRetryableCode, type CodeNumber, type Operation } from '../../../api';
+import type { Client } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
+import {
+  Code,
+  codeName,
+  isRetryableCode,
+  SignalNames,
+  type CodeNumber,
+  type Operation,
+  type Status,
+} from '../../../api';
 import { checkRetryAfter, describeFaults, FaultMix, type RetryAfterCheck } from '../fault-mix';
 import { startMixProviders, type MixProviders, type MixTarget } from '../mix-providers';
 import { runBaselineMix, type BaselineOutcome } from '../baseline-mix';
@@ -64,6 +74,65 @@ function retriedPermanents(p: MixProviders, mix: FaultMix): string[] {
     .map((t) => `${t.key}: ${p.handledCalls(t.key)} handled calls`);
 }
 
+/** The attempt failures an operation's workers reported (the attemptFailed signals in its history). */
+async function attemptFailures(
+  temporal: Client,
+  id: string,
+): Promise<Array<{ attempt: number; status: Status }>> {
+  const history = await temporal.workflow.getHandle(id).fetchHistory();
+  const { payloadCodecs, payloadConverter } = temporal.options.loadedDataConverter;
+  const out: Array<{ attempt: number; status: Status }> = [];
+  for (const e of history.events ?? []) {
+    const signal = e.workflowExecutionSignaledEventAttributes;
+    if (signal?.signalName !== SignalNames.attemptFailed) continue;
+    let payloads = (signal.input?.payloads ?? []) as Payload[];
+    for (const codec of [...payloadCodecs].reverse()) payloads = await codec.decode(payloads);
+    const first = payloads[0];
+    if (first) out.push(payloadConverter.fromPayload(first));
+  }
+  return out;
+}
+
+type SeenRetryAfter = {
+  checked: number;
+  violations: Array<RetryAfterCheck['violations'][number] & { seen?: string }>;
+  notSeen: string[];
+};
+
+/** The code an answer with Retry-After becomes at the client: 429 and 503 answers. */
+const retryAfterCode: Partial<Record<string, number>> = {
+  'rate-limited': Code.RESOURCE_EXHAUSTED,
+  'unavailable-retry-after': Code.UNAVAILABLE,
+};
+
+/**
+ * Keeps the violations whose answer the client saw. The mix logs an answer when the emulator decides
+ * it; on a loaded machine a request can sit unread in the emulator's process past the client's own
+ * timeout (3 s), so the client gives up, retries on its policy, and never sees the Retry-After. A
+ * violation counts only when the operation's workers reported a failed attempt with the answer's code
+ * (the 429 or 503 they received); the others are listed as not seen, with what the workers did see.
+ */
+async function seenRetryAfter(
+  check: RetryAfterCheck,
+  temporal: Client,
+  operationOf: (key: string) => string | undefined,
+): Promise<SeenRetryAfter> {
+  const violations: SeenRetryAfter['violations'] = [];
+  const notSeen: string[] = [];
+  for (const v of check.violations) {
+    const id = operationOf(v.key);
+    const failures = id ? await attemptFailures(temporal, id) : [];
+    const seen = failures.map((f) => `attempt ${f.attempt} ${codeName(f.status.code)}`).join(', ') || 'none';
+    const expected = v.kind ? retryAfterCode[v.kind] : undefined;
+    if (id && expected !== undefined && !failures.some((f) => f.status.code === expected)) {
+      notSeen.push(`${v.key}: ${v.kind} not seen by the client (attempt failures: ${seen})`);
+    } else {
+      violations.push({ ...v, seen });
+    }
+  }
+  return { checked: check.checked - notSeen.length, violations, notSeen };
+}
+
 /** `lost-reply, ok` : what answered each call of a key, in order; with `times`, ms since the first. */
 function faultSequence(mix: FaultMix, key: string, times = false): string {
   const calls = mix.log.filter((d) => d.key === key);
@@ -98,7 +167,7 @@ export async function faultMixScenario(t: ChaosTemporal, o: FaultMixOptions): Pr
   const workers = new WorkerSupervisor(t.workerEnv(taskQueue, p.connectionsFile));
   const client = await t.revocationClient(taskQueue);
   let judged: Judged;
-  let retryAfter: RetryAfterCheck;
+  let retryAfter: SeenRetryAfter;
   let retried: string[];
   try {
     await workers.start();
@@ -113,7 +182,11 @@ export async function faultMixScenario(t: ChaosTemporal, o: FaultMixOptions): Pr
     const ops = await Promise.all(started_.map((s) => waitDone(client, s.id, o.timeoutMs)));
     judged = judge(p.targets, (_t, i) => fromOperation(ops[i]));
     judged.wrong = judged.wrong.map((w) => `${w} (calls: ${faultSequence(mix, w.split(':')[0] ?? '')})`);
-    retryAfter = checkRetryAfter(mix.log);
+    retryAfter = await seenRetryAfter(
+      checkRetryAfter(mix.log),
+      client.temporal,
+      (key) => started_[p.targets.findIndex((x) => x.key === key)]?.id,
+    );
     retried = retriedPermanents(p, mix);
   } finally {
     await workers.stop();
@@ -179,8 +252,9 @@ export async function faultMixScenario(t: ChaosTemporal, o: FaultMixOptions): Pr
           .slice(0, 10)
           .map(
             (v) =>
-              `too soon: ${v.key} after ${v.gapMs} ms, asked ${v.retryAfterMs} ms (calls: ${faultSequence(mix, v.key, true)})`,
+              `too soon: ${v.key} after ${v.gapMs} ms, asked ${v.retryAfterMs} ms (calls: ${faultSequence(mix, v.key, true)}; attempt failures: ${v.seen ?? '?'})`,
           ),
+        ...retryAfter.notSeen.slice(0, 10).map((n) => `not counted: ${n}`),
       ],
       seconds: 0,
     },
