@@ -6,6 +6,15 @@ import { attemptFailureReporter } from '../worker/attempt-failure-reporter';
 import { floorActivities } from './floor-activities';
 import type { BenchTemporal } from './temporal';
 
+/**
+ * What the floor worker installs: `full`, what `createRevocationWorker` installs; `before`, the floor
+ * as it was before issue 18 (`attemptFailureReporter` only, no workflow interceptors); `activity`, the
+ * full activity interceptors without the workflow module; `workflow`, the workflow module with
+ * `attemptFailureReporter` only. The last two split what the interceptors cost.
+ */
+export const FLOOR_KINDS = ['full', 'before', 'activity', 'workflow'] as const;
+export type FloorKind = (typeof FLOOR_KINDS)[number];
+
 const bundles = new Map<boolean, Promise<WorkflowBundle>>();
 
 /**
@@ -31,15 +40,13 @@ function floorBundle(light: boolean): Promise<WorkflowBundle> {
  * worker: the payload codec, the same activity interceptors (`activityInterceptors`, built from the
  * same connections), the workflow interceptor modules (in the bundle) and the payload limit, so the
  * two differ only in the work.
- *
- * `light`: the floor as it was before issue 18, with only `attemptFailureReporter` and no workflow
- * interceptors, kept to show what the interceptors cost.
+ * Other `kind`s leave some of them out (`FLOOR_KINDS`).
  */
 export async function startFloorWorker(
   t: BenchTemporal,
   taskQueue: string,
   connections: ConnectionsConfig,
-  light = false,
+  kind: FloorKind = 'full',
 ): Promise<{ worker: Worker; stop(): Promise<void> }> {
   const native = await NativeConnection.connect({ address: t.address });
   const worker = await Worker.create({
@@ -47,10 +54,13 @@ export async function startFloorWorker(
     namespace: t.namespace,
     taskQueue,
     activities: floorActivities,
-    workflowBundle: await floorBundle(light),
+    workflowBundle: await floorBundle(kind === 'before' || kind === 'activity'),
     dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(t.keyring)] },
     interceptors: {
-      activity: light ? [attemptFailureReporter] : activityInterceptors(buildConnectionRegistry(connections)),
+      activity:
+        kind === 'full' || kind === 'activity'
+          ? activityInterceptors(buildConnectionRegistry(connections))
+          : [attemptFailureReporter],
     },
     disablePayloadErrorLimit: true,
   });

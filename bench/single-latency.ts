@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { durationMs } from '../api/duration';
 import { defaultTiming } from '../workflows/providers/types';
 import { removeScratch, scratchDir, seededEmulator, type SeededEmulator } from './fixtures';
-import { startFloorWorker } from './floor-worker';
+import { startFloorWorker, type FloorKind } from './floor-worker';
 import type { PolledFloorInput } from './floor-workflows';
 import {
+  envChoice,
   envInt,
   ratio,
   round,
@@ -25,6 +26,13 @@ const GOAL_P99 = 1.15;
 /** The polled variant: within 20 % of a floor that sleeps the same two poll intervals. */
 const GOAL_POLLED = 1.2;
 
+const LIGHT_CHOICES = ['before', 'activity', 'workflow', 'off'] as const;
+const LIGHT_TEXT = {
+  before: 'before issue 18: attemptFailureReporter only, no workflow interceptors',
+  activity: 'both activity interceptors, no workflow interceptor module',
+  workflow: 'the workflow interceptor module, attemptFailureReporter only',
+} as const;
+
 interface Params {
   operations: number;
   warmup: number;
@@ -33,8 +41,8 @@ interface Params {
   polls: number;
   pollInitialMs: number;
   pollMaxMs: number;
-  /** Also run the floor as it was before issue 18 (light), interleaved with the other two. */
-  lightFloor: boolean;
+  /** A second floor (`FLOOR_KINDS`, `before` by default) interleaved with the other two, or none. */
+  lightFloor: Exclude<FloorKind, 'full'> | 'off';
 }
 
 interface Run {
@@ -87,7 +95,7 @@ function sleptMs(p: Params, polls: number): number {
 interface Pairs {
   revoke: Run[];
   floor: Run[];
-  /** The light floor's runs (before issue 18: no workflow interceptors, one activity interceptor). */
+  /** The second floor's runs (`Params.lightFloor`). */
   light: Run[];
 }
 
@@ -254,7 +262,7 @@ export const singleLatency: Benchmark = {
       polls: 2,
       pollInitialMs: envInt(ctx.env, 'BENCH_POLL_INITIAL_MS', durationMs(defaultTiming.pollInitialInterval)),
       pollMaxMs: durationMs(defaultTiming.pollMaxInterval),
-      lightFloor: envInt(ctx.env, 'BENCH_LATENCY_LIGHT_FLOOR', 1, 0) > 0,
+      lightFloor: envChoice(ctx.env, 'BENCH_LATENCY_LIGHT_FLOOR', LIGHT_CHOICES, 'before'),
     };
     ctx.log(
       `${p.operations} sequential operations each way, interleaved, after ${p.warmup} warm-up each; ` +
@@ -272,9 +280,10 @@ export const singleLatency: Benchmark = {
     const floorQueue = `bench-latency-floor-${randomUUID()}`;
     const floorWorker = await startFloorWorker(t, floorQueue, emu.connections);
     const lightQueue = `bench-latency-light-floor-${randomUUID()}`;
-    const lightWorker = p.lightFloor
-      ? await startFloorWorker(t, lightQueue, emu.connections, true)
-      : undefined;
+    const lightWorker =
+      p.lightFloor !== 'off'
+        ? await startFloorWorker(t, lightQueue, emu.connections, p.lightFloor)
+        : undefined;
     const timer = new ProviderTimer();
     try {
       const ids = [...emu.ids];
@@ -334,7 +343,7 @@ export const singleLatency: Benchmark = {
         overheadLine(d, "the provider call's own time"),
         ...(light
           ? [
-              `  light floor (before issue 18: attemptFailureReporter only, no workflow interceptors), same rounds: ` +
+              `  light floor (${LIGHT_TEXT[p.lightFloor as keyof typeof LIGHT_TEXT]}), same rounds: ` +
                 `p50 ${light.p50} ms, p99 ${light.p99} ms; revokeTokens / light floor p50 ${(d.revoke.p50 / light.p50).toFixed(2)}, ` +
                 `p99 ${(d.revoke.p99 / light.p99).toFixed(2)}; floor / light floor p50 ${(d.floor.p50 / light.p50).toFixed(2)}, ` +
                 `p99 ${(d.floor.p99 / light.p99).toFixed(2)}`,
