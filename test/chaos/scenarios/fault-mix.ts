@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import {
-  Code,
   codeName,
   isRetryableCode,
   SignalNames,
@@ -99,18 +98,18 @@ type SeenRetryAfter = {
   notSeen: string[];
 };
 
-/** The code an answer with Retry-After becomes at the client: 429 and 503 answers. */
-const retryAfterCode: Partial<Record<string, number>> = {
-  'rate-limited': Code.RESOURCE_EXHAUSTED,
-  'unavailable-retry-after': Code.UNAVAILABLE,
+/** The HTTP status an answer with Retry-After has; every HTTP adapter's failure message names it. */
+const retryAfterHttpStatus: Partial<Record<string, number>> = {
+  'rate-limited': 429,
+  'unavailable-retry-after': 503,
 };
 
 /**
  * Keeps the violations whose answer the client saw. The mix logs an answer when the emulator decides
  * it; on a loaded machine a request can sit unread in the emulator's process past the client's own
  * timeout (3 s), so the client gives up, retries on its policy, and never sees the Retry-After. A
- * violation counts only when the operation's workers reported a failed attempt with the answer's code
- * (the 429 or 503 they received); the others are listed as not seen, with what the workers did see.
+ * violation counts only when the operation's workers reported a failed attempt with the answer's status
+ * (a message naming the HTTP 429 or 503 they received); the others are listed as not seen, with what the workers did see.
  */
 async function seenRetryAfter(
   check: RetryAfterCheck,
@@ -122,9 +121,13 @@ async function seenRetryAfter(
   for (const v of check.violations) {
     const id = operationOf(v.key);
     const failures = id ? await attemptFailures(temporal, id) : [];
-    const seen = failures.map((f) => `attempt ${f.attempt} ${codeName(f.status.code)}`).join(', ') || 'none';
-    const expected = v.kind ? retryAfterCode[v.kind] : undefined;
-    if (id && expected !== undefined && !failures.some((f) => f.status.code === expected)) {
+    const seen =
+      failures
+        .map((f) => `attempt ${f.attempt} ${codeName(f.status.code)} "${f.status.message.slice(0, 120)}"`)
+        .join(', ') || 'none';
+    const status = v.kind ? retryAfterHttpStatus[v.kind] : undefined;
+    const sawIt = failures.some((f) => new RegExp(`\\bHTTP ${status}\\b`).test(f.status.message));
+    if (id && status !== undefined && !sawIt) {
       notSeen.push(`${v.key}: ${v.kind} not seen by the client (attempt failures: ${seen})`);
     } else {
       violations.push({ ...v, seen });
