@@ -197,6 +197,8 @@ void describe('bulk revocation schedules', () => {
       assert.equal(op.done, true);
       assert.equal(op.metadata.scheduleId, id, 'the Operation names its schedule');
       assert.equal(op.metadata.name, 'every-2s');
+      // The job names no createdBy: each run records the client's identity, not "unknown".
+      assert.equal(op.createdBy, stack.client.createdBy);
     }
     // The first run revoked the subject's tokens at the emulator.
     assert.equal(stack.emulator.activeTokens().filter((t) => t.clientId === 'client-int').length, 0);

@@ -50,7 +50,8 @@ export function startAction(
   const source = describeBulkSource(job);
   // The same text the workflow uses for a job without a description, so the Web UI and `get` agree.
   const description = job.description || defaultJobDescription(job);
-  const createdBy = job.createdBy ?? 'unknown';
+  // Every run records who made the schedule: the job's createdBy, else this client's (its identity).
+  const createdBy = job.createdBy ?? client.createdBy;
   const listing =
     job.source.kind === 'yandex-list'
       ? { provider: 'yandex-cloud', connection: job.source.connection }
@@ -62,7 +63,7 @@ export function startAction(
     workflowType: WorkflowTypes.bulkRevocation,
     taskQueue: client.taskQueue,
     workflowId: `${BULK_ID_PREFIX}${scheduleId}`,
-    args: [{ ...jobWithoutScheduleId(input), scheduleId } satisfies BulkRevocationJobInput],
+    args: [{ ...jobWithoutScheduleId(input), scheduleId, createdBy } satisfies BulkRevocationJobInput],
     // The memo `bulk status`/`get` fall back on when no worker answers (client/bulk-jobs.ts shape); no secrets.
     memo: {
       description,
@@ -76,7 +77,7 @@ export function startAction(
       ...(job.ratePerSecond !== undefined ? { ratePerSecond: job.ratePerSecond } : {}),
       scheduleId,
     },
-    typedSearchAttributes: jobAttributes(job),
+    typedSearchAttributes: jobAttributes({ ...job, createdBy }),
     staticSummary: bulkJobSummary({ job, scheduleId }),
     staticDetails: bulkJobDetails({ job, scheduleId }),
   };
