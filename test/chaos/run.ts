@@ -12,6 +12,8 @@ import { fullSizes, runSuite, shortSizes } from './suite';
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 async function main(): Promise<number> {
+  // The long suite counts every too-soon retry, the known Google one included (docs/chaos.md).
+  process.env.CHAOS_STRICT_RETRY_AFTER ??= '1';
   const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 1_000_000);
   if (!Number.isInteger(seed)) throw new Error('CHAOS_SEED must be an integer');
   const sizes = process.env.CHAOS_SIZE === 'short' ? shortSizes : fullSizes;
