@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Client } from '@temporalio/client';
 import { RevocationClient } from '../client/revocation-client';
 import { freePort } from '../scripts/free-port';
+import { ctrlC, groupProcesses, npmStart, type NpmStartStack } from './helpers/npm-start';
 
 const root = join(__dirname, '..');
 
@@ -42,51 +43,8 @@ async function decodeAsTheUi(client: RevocationClient, id: string, uiPort: numbe
   return { endpoint: settings.Codec.Endpoint, origin, res, payloads };
 }
 
-interface Stack {
-  child: ChildProcess;
-  output: () => string;
-}
-
-/** `npm start` in its own process group, as a terminal runs it, so Ctrl-C reaches the whole group. */
-async function npmStart(env: NodeJS.ProcessEnv): Promise<Stack> {
-  const child = spawn('npm', ['start'], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const deadline = Date.now() + 120_000;
-  while (!out.includes('Press Ctrl-C to stop.')) {
-    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${out}`);
-    if (Date.now() > deadline) throw new Error(`npm start not up after 120 s:\n${out}`);
-    await delay(200);
-  }
-  return { child, output: () => out };
-}
-
-function groupProcesses(pgid: number): string[] {
-  const ps = spawnSync('ps', ['-eo', 'pgid=,pid=,args=']).stdout.toString();
-  return ps
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l.startsWith(`${pgid} `));
-}
-
-async function ctrlC(stack: Stack): Promise<void> {
-  const pgid = stack.child.pid as number;
-  const exited = new Promise<void>((resolve) => stack.child.once('exit', () => resolve()));
-  process.kill(-pgid, 'SIGINT');
-  await exited;
-  // Children get the same SIGINT and the stack stops them too; give them a moment to be reaped.
-  for (let i = 0; i < 50 && groupProcesses(pgid).length > 0; i++) await delay(200);
-  assert.deepEqual(groupProcesses(pgid), [], 'no process of the stack is left');
-}
-
 void describe('npm start', () => {
-  const started: Stack[] = [];
+  const started: NpmStartStack[] = [];
   after(() =>
     started.forEach(
       (s) => s.child.pid && groupProcesses(s.child.pid).length && process.kill(-s.child.pid, 'SIGKILL'),
