@@ -53,6 +53,9 @@ const { bulkProcessPage } = proxyActivities<Activities>({
   startToCloseTimeout: '2h',
   heartbeatTimeout: BULK_PAGE_HEARTBEAT_TIMEOUT_MS,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+  // Pages go through the task queue to any worker: eager dispatch would hand each page to the worker
+  // that ran the (sticky) workflow task, so one worker could run every page of a job.
+  allowEagerDispatch: false,
 });
 
 /** Patch: a cancelled job ends as a cancelled execution, like revokeTokens and revokeSubject. */
