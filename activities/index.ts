@@ -1,6 +1,8 @@
 import { createAuthleteActivities } from './authlete/activities';
+import type { EvidenceSink } from '../api';
 import { createBulkActivities } from './bulk/activities';
 import type { ConnectionRegistry } from './connection-registry';
+import { createEvidenceActivities } from './evidence/activities';
 import { createGoogleIdentityPlatformActivities } from './google-identity-platform/activities';
 import { createOAuth2Activities } from './oauth2/activities';
 import { createOpenPaymentsActivities } from './open-payments/activities';
@@ -9,6 +11,7 @@ import { createYandexCloudActivities } from './yandex-cloud/activities';
 export type { AdapterProvider, ConnectionRegistry, ProviderAdapters } from './connection-registry';
 export type * from './authlete/activities';
 export type * from './bulk/activities';
+export type * from './evidence/activities';
 export type * from './google-identity-platform/activities';
 export type * from './oauth2/activities';
 export type * from './open-payments/activities';
@@ -16,7 +19,7 @@ export type * from './yandex-cloud/activities';
 export type * from './yandex-cloud/adapter';
 
 /** All activities, over injected connections (real ones in the worker, emulator-backed in tests). */
-export function createActivities(deps: { connections: ConnectionRegistry }) {
+export function createActivities(deps: { connections: ConnectionRegistry; evidence?: EvidenceSink }) {
   const providerCalls = {
     ...createYandexCloudActivities(deps.connections),
     ...createAuthleteActivities(deps.connections),
@@ -24,7 +27,11 @@ export function createActivities(deps: { connections: ConnectionRegistry }) {
     ...createOpenPaymentsActivities(deps.connections),
     ...createOAuth2Activities(deps.connections),
   };
-  return { ...providerCalls, ...createBulkActivities(deps.connections, providerCalls) };
+  return {
+    ...providerCalls,
+    ...createBulkActivities(deps.connections, providerCalls),
+    ...createEvidenceActivities(deps.evidence),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

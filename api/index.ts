@@ -17,3 +17,5 @@ export * from './schedule-fields';
 export * from './list-options';
 export * from './authlete-management';
 export type * from './authlete-types';
+export * from './verification';
+export * from './evidence';

@@ -1,4 +1,6 @@
+import type { EvidenceReference } from './evidence';
 import type { CodeNumber } from './status-codes';
+import type { Verification } from './verification';
 
 /** google.rpc.Status */
 export interface Status {
@@ -39,7 +41,7 @@ export const TypeUrl = {
 } as const;
 
 /** Phases of a `revokeTokens` operation, in the order they normally occur. */
-export type RevokePhase = 'VALIDATING' | 'REVOKING' | 'POLLING' | 'CANCELLING' | 'DONE';
+export type RevokePhase = 'VALIDATING' | 'REVOKING' | 'POLLING' | 'VERIFYING' | 'CANCELLING' | 'DONE';
 
 export interface RevokeTokensMetadataFields {
   provider: string;
@@ -76,6 +78,10 @@ export interface RevokeTokensResponseFields {
    * this response is what happened (AIP-151: cancellation is best effort). `note` says so in words.
    */
   cancelTooLate?: boolean;
+  /** The provider's answer, after the revoke, to whether the token still works (api/verification.ts). */
+  verification?: Verification;
+  /** Where this operation's evidence records are (api/evidence.ts). */
+  evidence?: EvidenceReference;
   /** Provider-specific results, named as the provider names them (`count`, `resultCode`, ...; no secrets). */
   [field: string]: unknown;
 }

@@ -76,6 +76,8 @@ function revokeHeadline(op: RevokeTokensOperation, note: RevokeProgressNote): st
       if (!next) return `**polling provider operation ${id}** (poll ${md.polls + 1})`;
       return `**polling provider operation ${id}** (poll ${next.poll} at ${clock(next.at)}, waiting ${shortDuration(next.delayMs)})`;
     }
+    case 'VERIFYING':
+      return '**asking the provider whether the token still works**';
     case 'CANCELLING':
       return `**cancelling${md.providerOperationId ? ` provider operation ${md.providerOperationId}` : ''}**`;
     case 'DONE':
@@ -94,6 +96,9 @@ export function revokeCurrentDetails(op: RevokeTokensOperation, note: RevokeProg
     `provider calls: ${thousands(md.attempts)} (retries included), polls: ${thousands(md.polls)}`,
   );
   if (md.providerOperationId) lines.push(`provider operation: ${md.providerOperationId}`);
+  const verification = op.response?.verification;
+  if (verification)
+    lines.push(`verification: ${verification.state} (${verification.method}): ${verification.detail}`);
   return lines.join('\n\n');
 }
 

@@ -3,6 +3,7 @@ import {
   CancellationScope,
   defineSignal,
   isCancellation,
+  patched,
   setHandler,
   sleep,
   workflowInfo,
@@ -28,8 +29,13 @@ import { answerConfirmRequest } from './confirm-request';
 import { statusOf } from './failures';
 import { getOperationQuery, operationFailure } from './operation-state';
 import { defaultTiming, revokeAtProvider, type Timing } from './providers';
+import { recordSingleEvidence, singleRecord, type RevokeEnd } from './revoke-evidence';
 import { RevokeTokensState } from './revoke-tokens-state';
 import { setSearchAttributes } from './search-attributes';
+import { revokeAndVerify } from './verify-revocation';
+
+/** Runs from this patch on verify after the revoke and write an evidence record (docs/contract.md). */
+export const VERIFY_AND_RECORD_PATCH = 'verify-and-record-evidence';
 
 /** Sent by the worker when a provider call failed and will be retried (see worker/attempt-failure-reporter). */
 export interface AttemptFailedSignal {
@@ -49,11 +55,24 @@ function resolveTiming(input: RevokeTokensInput): Timing {
   };
 }
 
-/** Ends the execution as failed, with the final Operation as the failure's detail. */
-function failOperation(state: RevokeTokensState, status: Status): never {
+/** Writes the operation's evidence record (runs from VERIFY_AND_RECORD_PATCH on). */
+function record(state: RevokeTokensState, end: RevokeEnd) {
+  return recordSingleEvidence(singleRecord(state.snapshot(), end));
+}
+
+function endFailed(state: RevokeTokensState, status: Status): never {
   const operation = state.ended(status);
   setSearchAttributes({ outcome: 'FAILED' });
   throw operationFailure(operation);
+}
+
+/**
+ * Ends the execution as failed, with the final Operation as the failure's detail. Runs that predate
+ * the patch end synchronously, as they did: an await here would reorder their commands on replay.
+ */
+function failOperation(state: RevokeTokensState, status: Status, recording: boolean): Promise<never> {
+  if (!recording) endFailed(state, status);
+  return record(state, { kind: 'failed', status }).then(() => endFailed(state, status));
 }
 
 /**
@@ -97,12 +116,17 @@ export async function revokeTokens(raw: RevokeTokensWorkflowInput): Promise<Revo
     outcome: 'RUNNING',
   });
 
+  const recording = patched(VERIFY_AND_RECORD_PATCH);
   if (!input || !request) {
-    failOperation(state, {
-      code: Code.INVALID_ARGUMENT,
-      message: invalid?.message ?? 'invalid argument',
-      details: [{ '@type': TypeUrl.badRequest, fieldViolations: invalid?.violations ?? [] }],
-    });
+    return failOperation(
+      state,
+      {
+        code: Code.INVALID_ARGUMENT,
+        message: invalid?.message ?? 'invalid argument',
+        details: [{ '@type': TypeUrl.badRequest, fieldViolations: invalid?.violations ?? [] }],
+      },
+      recording,
+    );
   }
 
   const timing = resolveTiming(input);
@@ -118,27 +142,36 @@ export async function revokeTokens(raw: RevokeTokensWorkflowInput): Promise<Revo
     .catch(() => undefined);
 
   try {
-    const result = await work.run(() => revokeAtProvider(request, { state, timing }));
+    const ctx = { state, timing };
+    const result = await work.run(() =>
+      recording ? revokeAndVerify(request, ctx) : revokeAtProvider(request, ctx),
+    );
     deadlineScope.cancel();
-    const operation = state.revoked(result);
+    const evidence = recording ? await record(state, { kind: 'revoked', response: result }) : undefined;
+    const operation = state.revoked(evidence ? { ...result, evidence } : result);
     setSearchAttributes({ outcome: 'SUCCEEDED', subject: result.subjectId });
     return operation;
   } catch (err) {
     deadlineScope.cancel();
     if (isCancellation(err)) {
       if (deadlinePassed) {
-        failOperation(state, {
-          code: Code.DEADLINE_EXCEEDED,
-          message: `operation did not finish within its deadline of ${timing.deadlineMs} ms`,
-          details: [],
-        });
+        return failOperation(
+          state,
+          {
+            code: Code.DEADLINE_EXCEEDED,
+            message: `operation did not finish within its deadline of ${timing.deadlineMs} ms`,
+            details: [],
+          },
+          recording,
+        );
       }
+      if (recording) await record(state, { kind: 'cancelled' });
       state.ended({ code: Code.CANCELLED, message: 'operation cancelled', details: [] });
       setSearchAttributes({ outcome: 'CANCELLED' });
       throw err;
     }
     // A provider call that failed for good was a call too; retried ones were counted by their signal.
     if (err instanceof ActivityFailure) state.update({ attempts: state.metadata.attempts + 1 });
-    failOperation(state, statusOf(err));
+    return failOperation(state, statusOf(err), recording);
   }
 }

@@ -1,4 +1,4 @@
-import type { RevokeTokensResponseFields, RevokeTokensTiming } from '../../api';
+import type { RevokeTokensResponseFields, RevokeTokensTiming, Verification } from '../../api';
 import type { RevokeTokensState } from '../revoke-tokens-state';
 
 /** Resolved timing of one operation, in milliseconds. */
@@ -32,3 +32,10 @@ export type ProviderResult = RevokeTokensResponseFields;
 export function callSummary(provider: string, call: string, connection: string): string {
   return `${provider} ${call} (connection ${connection})`;
 }
+
+/**
+ * A provider's answer to "does what was revoked still work?" (api/verification.ts). A verify step
+ * calls the provider through activities with the same retries as the revoke; it returns
+ * UNVERIFIABLE (with the reason) when it cannot ask, and never VERIFIED without an answer.
+ */
+export type VerifyResult = Verification;
