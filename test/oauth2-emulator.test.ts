@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { fingerprint } from '../api';
 import { startOAuth2Emulator, type OAuth2Emulator } from '../emulators/oauth2';
 import { jwtBearerAssertionType } from '../emulators/oauth2/client-auth';
 
-// The emulator on its own, over raw HTTP: the RFC 7009 / RFC 7523 rules the adapter tests rely on.
+// The emulator on its own, over raw HTTP: the RFC 7009 / RFC 7662 / RFC 7523 rules the adapter tests rely on.
 
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const otherEc = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -214,5 +215,91 @@ void describe('oauth2 emulator: RFC 7009 and RFC 6749 rules', () => {
     }
     assert.match(emu.oauthDiscoveryUrl, /\/\.well-known\/oauth-authorization-server\/t\/1$/);
     assert.match(emu.oidcDiscoveryUrl, /\/t\/1\/\.well-known\/openid-configuration$/);
+  });
+});
+
+void describe('oauth2 emulator: RFC 7662 introspection and the keep-token fault', () => {
+  const introspect = async (form: Record<string, string>) => {
+    const res = await fetch(emu.introspectionEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const asPost = { client_id: 'post', client_secret: 'post-secret' };
+
+  void it('is advertised by both discovery documents, with its auth methods', async () => {
+    for (const url of [emu.oauthDiscoveryUrl, emu.oidcDiscoveryUrl]) {
+      const doc = (await (await fetch(url)).json()) as Record<string, unknown>;
+      assert.equal(doc.introspection_endpoint, emu.introspectionEndpoint);
+      assert.ok(
+        (doc.introspection_endpoint_auth_methods_supported as string[]).includes('client_secret_post'),
+      );
+    }
+  });
+
+  void it('active: the claims; revoked, expired, unknown: {"active": false} and nothing else', async () => {
+    const g = emu.issueGrant('post', 'alice');
+    const active = await introspect({ ...asPost, token: g.accessToken, token_type_hint: 'access_token' });
+    assert.equal(active.status, 200);
+    assert.equal(active.body.active, true);
+    assert.equal(active.body.client_id, 'post');
+    assert.equal(active.body.sub, 'alice');
+    assert.equal(active.body.token_type, 'Bearer');
+    assert.equal(active.body.iss, emu.issuer);
+    // The hint is only a hint (RFC 7662 §2.1): a refresh token found under the wrong hint.
+    const wrongHint = await introspect({ ...asPost, token: g.refreshToken, token_type_hint: 'access_token' });
+    assert.equal(wrongHint.body.active, true);
+    assert.equal((await post({ ...asPost, token: g.refreshToken })).status, 200);
+    const expired = emu.addToken({
+      type: 'access_token',
+      clientId: 'post',
+      expiresAt: new Date(Date.now() - 1000),
+    });
+    for (const token of [g.accessToken, expired.value, `never-${randomUUID()}`]) {
+      assert.deepEqual(await introspect({ ...asPost, token }), { status: 200, body: { active: false } });
+    }
+  });
+
+  void it('authenticates the caller as revocation does: a wrong secret is 401 invalid_client', async () => {
+    const g = emu.issueGrant('post');
+    const refused = await introspect({ client_id: 'post', client_secret: 'wrong', token: g.accessToken });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.body.error, 'invalid_client');
+    assert.equal(refused.body.active, undefined);
+  });
+
+  void it('keepToken: the revocation is answered 200 for the next N requests of that token, and nothing is revoked', async () => {
+    const g = emu.issueGrant('post');
+    const other = emu.issueGrant('post');
+    emu.injectFault({
+      endpoint: 'revocation',
+      status: 200,
+      keepToken: true,
+      times: 2,
+      tokenFingerprint: fingerprint(g.accessToken),
+    });
+    // Another token's revocation does not consume the fault.
+    assert.equal((await post({ ...asPost, token: other.accessToken })).status, 200);
+    assert.equal(emu.isActive(other.accessToken), false);
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await post({ ...asPost, token: g.accessToken })).status, 200);
+      assert.equal(emu.isActive(g.accessToken), true);
+      assert.equal((await introspect({ ...asPost, token: g.accessToken })).body.active, true);
+    }
+    const kept = emu
+      .requestsTo('revocation')
+      .filter((r) => r.tokenFingerprint === fingerprint(g.accessToken));
+    assert.deepEqual(
+      kept.map((r) => [r.status, r.keptToken, r.revoked]),
+      [
+        [200, true, undefined],
+        [200, true, undefined],
+      ],
+    );
+    // The third revocation is honoured.
+    assert.equal((await post({ ...asPost, token: g.accessToken })).status, 200);
+    assert.equal(emu.isActive(g.accessToken), false);
   });
 });

@@ -210,6 +210,15 @@ void describe('oauth2: successful revocations change the server', () => {
       clientAuthMethod: 'client_secret_basic',
       discovery: 'oauth2',
       issuer: emu.issuer,
+      // Since verification (issue 14): the discovered introspection endpoint said the token is dead.
+      verification: {
+        state: 'VERIFIED',
+        method: 'RFC 7662 token introspection',
+        detail: 'active: false',
+        checkedAt: String(op.response?.verification?.checkedAt),
+      },
+      // The evidence reference is the ledger's concern (test/evidence*.test.ts), not this test's.
+      evidence: op.response?.evidence,
     });
     // RFC 7009 §2.1: the refresh token's grant goes with it; another grant is untouched.
     assert.equal(emu.isActive(g.refreshToken), false);
@@ -223,7 +232,8 @@ void describe('oauth2: successful revocations change the server', () => {
     assert.equal(call?.clientId, 'app basic:1');
     assert.equal(call?.tokenTypeHint, 'refresh_token');
     assert.deepEqual(call?.revoked?.map((r) => r.type).sort(), ['access_token', 'refresh_token']);
-    assert.equal(op.metadata.attempts, 1);
+    // The revoke and its verification (one RFC 7662 introspection) are both provider calls.
+    assert.equal(op.metadata.attempts, 2);
     assert.equal(op.metadata.tokenFingerprint, fingerprint(g.refreshToken));
     recordHistory('oauth2-revoke-refresh-token', await fetchHistory(stack.temporal, op.id));
   });
@@ -305,7 +315,12 @@ void describe('oauth2: client authentication and discovery', () => {
             ? `${issuerPath}/.well-known/openid-configuration`
             : `/.well-known/oauth-authorization-server${issuerPath}`;
         const paths = emu.requests.slice(seen).map((r) => `${r.method} ${r.path} ${r.status}`);
-        assert.deepEqual(paths, [`GET ${wellKnown} 200`, `POST ${issuerPath}/oauth2/revoke 200`]);
+        // ... and after it the discovered introspection_endpoint verified the revoke.
+        assert.deepEqual(paths, [
+          `GET ${wellKnown} 200`,
+          `POST ${issuerPath}/oauth2/revoke 200`,
+          `POST ${issuerPath}/oauth2/introspect 200`,
+        ]);
       }
     });
   }
@@ -331,7 +346,8 @@ void describe('oauth2: client authentication and discovery', () => {
     assert.equal(tlsEmu.isActive(g.refreshToken), false);
     assert.deepEqual(
       tlsEmu.requests.map((r) => `${r.method} ${r.path}`),
-      ['GET /.well-known/oauth-authorization-server', 'POST /oauth2/revoke'],
+      // The last call is the verification (RFC 7662 introspection, discovered like revocation).
+      ['GET /.well-known/oauth-authorization-server', 'POST /oauth2/revoke', 'POST /oauth2/introspect'],
     );
   });
 });
@@ -416,7 +432,8 @@ void describe('oauth2: transient failures are retried', () => {
       callsFor(g.refreshToken).map((c) => c.status),
       [500, 502, 200],
     );
-    assert.equal(op.metadata.attempts, 3);
+    // Three revocation calls and the verification's introspection.
+    assert.equal(op.metadata.attempts, 4);
     assert.equal(emu.isActive(g.refreshToken), false);
     recordHistory('oauth2-retry-5xx', await fetchHistory(stack.temporal, op.id));
   });

@@ -36,6 +36,10 @@ export interface OAuth2Connection {
   timeoutMs?: number;
   /** How long discovered metadata is reused. @default 3600000 (1 h) */
   discoveryTtlMs?: number;
+  /** The RFC 7662 endpoint. @default the discovered `introspection_endpoint`, if any */
+  introspectionEndpoint?: string;
+  /** Ask the introspection endpoint whether a revoked token still works. @default true */
+  verify?: boolean;
 }
 
 /** What one successful revocation call reached; no secrets. */
@@ -46,6 +50,20 @@ export interface OAuth2RevokeResult {
   discovery?: 'oauth2' | 'oidc';
   issuer?: string;
 }
+
+/**
+ * What an RFC 7662 introspection said about a token, without the token: `active` and a few claims
+ * that name no secret. `skipped` says why nothing was asked.
+ */
+export type OAuth2IntrospectResult =
+  | {
+      introspectionEndpoint: string;
+      clientAuthMethod: OAuth2ClientAuthMethod;
+      active: boolean;
+      /** Claims of an active token worth showing: token_type, client_id, exp (never the token). */
+      claims: { token_type?: string; client_id?: string; exp?: number };
+    }
+  | { skipped: 'verify-off' | 'no-endpoint'; discovery?: 'oauth2' | 'oidc' };
 
 interface ResolvedServer {
   as: oauth.AuthorizationServer;
@@ -83,10 +101,7 @@ export class OAuth2Adapter {
   /** Revokes `token`. Resolves when the server answered 200 (revoked, or never valid: RFC 7009 §2.2). */
   async revoke(token: string, tokenTypeHint?: OAuth2TokenTypeHint): Promise<OAuth2RevokeResult> {
     const { as, discovery } = await this.server();
-    const auth = await (this.auth ??= clientAuthentication(this.conn.credentials).catch((err: unknown) => {
-      this.auth = undefined;
-      throw err;
-    }));
+    const auth = await this.clientAuth();
     const endpoint = safeUrl(String(as.revocation_endpoint));
     await this.exchange('revocation', endpoint, async (options) => {
       const response = await oauth.revocationRequest(as, this.client, auth, token, {
@@ -102,6 +117,48 @@ export class OAuth2Adapter {
       clientAuthMethod: this.clientAuthMethod,
       ...(discovery ? { discovery, issuer: as.issuer } : {}),
     };
+  }
+
+  /**
+   * RFC 7662 introspection of `token` with the same client authentication as revocation; resolves
+   * with `active` as the server answered (RFC 7662 §2.2: false for unknown, expired or revoked
+   * tokens), or `skipped` when verification is off or there is no introspection endpoint.
+   */
+  async introspect(token: string, tokenTypeHint?: OAuth2TokenTypeHint): Promise<OAuth2IntrospectResult> {
+    if (this.conn.verify === false) return { skipped: 'verify-off' };
+    const { as, discovery } = await this.server();
+    const configured = this.conn.introspectionEndpoint;
+    const url =
+      configured ?? (typeof as.introspection_endpoint === 'string' ? as.introspection_endpoint : undefined);
+    if (url === undefined) return { skipped: 'no-endpoint', ...(discovery ? { discovery } : {}) };
+    const auth = await this.clientAuth();
+    const endpoint = safeUrl(url);
+    const target = { ...as, introspection_endpoint: url };
+    const answer = await this.exchange('introspection', endpoint, async (options) => {
+      const response = await oauth.introspectionRequest(target, this.client, auth, token, {
+        ...options,
+        ...(tokenTypeHint ? { additionalParameters: { token_type_hint: tokenTypeHint } } : {}),
+      });
+      return oauth.processIntrospectionResponse(target, this.client, response);
+    });
+    const claims = {
+      ...(typeof answer.token_type === 'string' ? { token_type: answer.token_type.slice(0, 100) } : {}),
+      ...(typeof answer.client_id === 'string' ? { client_id: answer.client_id.slice(0, 200) } : {}),
+      ...(typeof answer.exp === 'number' ? { exp: answer.exp } : {}),
+    };
+    return {
+      introspectionEndpoint: endpoint,
+      clientAuthMethod: this.clientAuthMethod,
+      active: answer.active,
+      claims,
+    };
+  }
+
+  private clientAuth(): Promise<oauth.ClientAuth> {
+    return (this.auth ??= clientAuthentication(this.conn.credentials).catch((err: unknown) => {
+      this.auth = undefined;
+      throw err;
+    }));
   }
 
   private server(): Promise<ResolvedServer> {

@@ -12,8 +12,8 @@ import { providerFailure } from '../provider-failure';
 
 import { parseRetryAfter } from '../retry-after';
 
-/** The step of a revocation that failed. */
-export type OAuth2Phase = 'discovery' | 'revocation';
+/** The step of a revocation (or of its verification) that failed. */
+export type OAuth2Phase = 'discovery' | 'revocation' | 'introspection';
 
 /** The connection cannot work as configured (a key that does not fit its algorithm, ...). */
 export class OAuth2ConfigError extends Error {

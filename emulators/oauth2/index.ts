@@ -33,8 +33,8 @@ function normalizeIssuerPath(path: string | undefined): string {
 }
 
 /**
- * Starts an OAuth 2.0 authorization server emulator: RFC 7009 revocation and RFC 8414 / OpenID
- * discovery, on 127.0.0.1 and a free port.
+ * Starts an OAuth 2.0 authorization server emulator: RFC 7009 revocation, RFC 7662 introspection
+ * and RFC 8414 / OpenID discovery, on 127.0.0.1 and a free port.
  *
  * Choices where RFC 7009 leaves room:
  * - Unknown, expired and already revoked tokens get 200 and change nothing (§2.2).
@@ -46,6 +46,9 @@ function normalizeIssuerPath(path: string | undefined): string {
  *   the emulator answers 400 `invalid_grant` (RFC 6749 §5.2: a grant "issued to another client"),
  *   or, with `foreignTokens: 'ignore'`, 200 with nothing revoked.
  * - Each client is registered for one authentication method and is refused with any other.
+ * - Introspection (RFC 7662) authenticates the caller as revocation does and answers for any token
+ *   the server issued, whichever client holds it: `{"active": false}` (nothing else, §2.2) for an
+ *   unknown, expired or revoked token, the token's claims for an active one.
  */
 export async function startOAuth2Emulator(opts: OAuth2EmulatorOptions = {}): Promise<OAuth2Emulator> {
   const host = opts.host ?? '127.0.0.1';
@@ -66,6 +69,8 @@ export async function startOAuth2Emulator(opts: OAuth2EmulatorOptions = {}): Pro
       issuerPath,
       revocationPath: `${issuerPath}/oauth2/revoke`,
       revocationEndpoint: '',
+      introspectionPath: `${issuerPath}/oauth2/introspect`,
+      introspectionEndpoint: '',
       tokenEndpoint: '',
     },
     clients: new Map((opts.clients ?? []).map((c) => [c.clientId, { ...c }])),
@@ -93,6 +98,7 @@ export async function startOAuth2Emulator(opts: OAuth2EmulatorOptions = {}): Pro
   const issuer = `${baseUrl}${issuerPath}`;
   state.urls.issuer = issuer;
   state.urls.revocationEndpoint = `${baseUrl}${state.urls.revocationPath}`;
+  state.urls.introspectionEndpoint = `${baseUrl}${state.urls.introspectionPath}`;
   state.urls.tokenEndpoint = `${issuer}/oauth2/token`;
   let closed = false;
 
@@ -100,6 +106,7 @@ export async function startOAuth2Emulator(opts: OAuth2EmulatorOptions = {}): Pro
     baseUrl,
     issuer,
     revocationEndpoint: state.urls.revocationEndpoint,
+    introspectionEndpoint: state.urls.introspectionEndpoint,
     oauthDiscoveryUrl: `${baseUrl}/.well-known/oauth-authorization-server${issuerPath}`,
     oidcDiscoveryUrl: `${issuer}/.well-known/openid-configuration`,
     port,

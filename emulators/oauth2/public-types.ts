@@ -37,7 +37,7 @@ export interface OAuth2StoredToken {
   revokedAt?: Date;
 }
 
-export type OAuth2EmulatorEndpoint = 'revocation' | 'oauth-discovery' | 'oidc-discovery';
+export type OAuth2EmulatorEndpoint = 'revocation' | 'introspection' | 'oauth-discovery' | 'oidc-discovery';
 
 /** An injected failure, consumed by the next matching requests. */
 export interface OAuth2Fault {
@@ -48,8 +48,16 @@ export interface OAuth2Fault {
   headers?: Record<string, string>;
   /** How many requests it applies to. @default 1 */
   times?: number;
+  /** Only requests for this token (its `fingerprint()` from api/fingerprint). @default any request */
+  tokenFingerprint?: string;
   /** Do the revocation first, then answer with the fault: a 200 lost on its way back. */
   afterRevoke?: boolean;
+  /**
+   * Revocation only: check the request as usual and answer 200, but keep the token (and its grant)
+   * active, as a server whose acknowledgement is wrong would. `status` is ignored (200);
+   * introspection then still says `active: true`.
+   */
+  keepToken?: boolean;
   /** Close the connection without an answer (a network error at the client). */
   dropConnection?: boolean;
   /** Wait this long before answering (or dropping): a client with a shorter timeout gives up. @default 0 */
@@ -82,6 +90,10 @@ export interface OAuth2EmulatorRequest {
   tokenFound?: OAuth2TokenType;
   /** Tokens this request revoked (type and fingerprint). */
   revoked?: Array<{ type: OAuth2TokenType; fingerprint: string }>;
+  /** A `keepToken` fault answered 200 to this revocation and revoked nothing. */
+  keptToken?: boolean;
+  /** Introspection: the `active` it answered. */
+  active?: boolean;
   /** The OAuth error code answered, if any. */
   error?: string;
   /** The answer came from an injected fault. */
@@ -118,6 +130,8 @@ export interface OAuth2Emulator {
   readonly baseUrl: string;
   readonly issuer: string;
   readonly revocationEndpoint: string;
+  /** RFC 7662; advertised as `introspection_endpoint` in both discovery documents. */
+  readonly introspectionEndpoint: string;
   readonly oauthDiscoveryUrl: string;
   readonly oidcDiscoveryUrl: string;
   readonly port: number;

@@ -18,6 +18,8 @@ export interface EmulatorUrls {
   issuerPath: string;
   revocationPath: string;
   revocationEndpoint: string;
+  introspectionPath: string;
+  introspectionEndpoint: string;
   tokenEndpoint: string;
 }
 
@@ -38,7 +40,7 @@ const authMethodsSupported = ['client_secret_basic', 'client_secret_post', 'priv
 function metadata(urls: EmulatorUrls, oidc: boolean): Record<string, unknown> {
   return {
     issuer: urls.issuer,
-    // Advertised for completeness; this emulator implements revocation and discovery only.
+    // Advertised for completeness; this emulator implements revocation, introspection and discovery only.
     token_endpoint: urls.tokenEndpoint,
     response_types_supported: ['code'],
     grant_types_supported: ['authorization_code', 'refresh_token'],
@@ -46,6 +48,9 @@ function metadata(urls: EmulatorUrls, oidc: boolean): Record<string, unknown> {
     revocation_endpoint: urls.revocationEndpoint,
     revocation_endpoint_auth_methods_supported: authMethodsSupported,
     revocation_endpoint_auth_signing_alg_values_supported: [...assertionAlgs],
+    introspection_endpoint: urls.introspectionEndpoint,
+    introspection_endpoint_auth_methods_supported: authMethodsSupported,
+    introspection_endpoint_auth_signing_alg_values_supported: [...assertionAlgs],
     ...(oidc
       ? {
           authorization_endpoint: `${urls.issuer}/authorize`,
@@ -62,7 +67,11 @@ function takeFault(
   endpoint: OAuth2EmulatorEndpoint,
   entry: OAuth2EmulatorRequest,
 ): OAuth2Fault | undefined {
-  const queued = state.faults.take((fault) => fault.endpoint === endpoint || fault.endpoint === '*');
+  const queued = state.faults.take(
+    (fault) =>
+      (fault.endpoint === endpoint || fault.endpoint === '*') &&
+      (fault.tokenFingerprint === undefined || fault.tokenFingerprint === entry.tokenFingerprint),
+  );
   return queued ?? state.faultPolicy?.(entry);
 }
 
@@ -128,15 +137,16 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
 }
 
 function endpointOf(state: EmulatorState, method: string, path: string): OAuth2EmulatorEndpoint | 'other' {
-  const { issuerPath, revocationPath } = state.urls;
+  const { issuerPath, revocationPath, introspectionPath } = state.urls;
   if (path === revocationPath) return 'revocation';
+  if (path === introspectionPath) return 'introspection';
   if (method === 'GET' && path === `/.well-known/oauth-authorization-server${issuerPath}`)
     return 'oauth-discovery';
   if (method === 'GET' && path === `${issuerPath}/.well-known/openid-configuration`) return 'oidc-discovery';
   return 'other';
 }
 
-/** The HTTP handler of the emulator: discovery documents and the RFC 7009 revocation endpoint. */
+/** The HTTP handler of the emulator: discovery documents, RFC 7009 revocation, RFC 7662 introspection. */
 export function createHandler(state: EmulatorState) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const at = Date.now();
@@ -154,6 +164,7 @@ export function createHandler(state: EmulatorState) {
         sendJson(res, 404, { error: 'not_found', error_description: `no such endpoint: ${method} ${path}` });
         return;
       }
+      if (endpoint === 'introspection') return await introspection(state, req, res, entry);
       if (endpoint !== 'revocation') {
         const fault = takeFault(state, endpoint, entry);
         if (fault) return answerWithFault(res, entry, fault);
@@ -192,7 +203,7 @@ const refusal = (
   headers: Record<string, string> = {},
 ): Refusal => ({ status, error, description, headers });
 
-interface RevocationRequest {
+interface TokenRequest {
   /** Undefined when the body is over the limit. */
   text: string | undefined;
   form: URLSearchParams;
@@ -202,11 +213,11 @@ interface RevocationRequest {
 }
 
 /** Reads the body and authenticates the client, logging what it saw (before any fault answers). */
-async function readRevocationRequest(
+async function readTokenRequest(
   state: EmulatorState,
   req: IncomingMessage,
   entry: OAuth2EmulatorRequest,
-): Promise<RevocationRequest> {
+): Promise<TokenRequest> {
   const text = await readBody(req);
   const form = new URLSearchParams(text ?? '');
   const token = form.get('token');
@@ -215,7 +226,12 @@ async function readRevocationRequest(
   if (hint !== null) entry.tokenTypeHint = hint;
   const auth = authenticateClient(req.headers, form, {
     clients: state.clients,
-    audiences: [state.urls.issuer, state.urls.revocationEndpoint, state.urls.tokenEndpoint],
+    audiences: [
+      state.urls.issuer,
+      state.urls.revocationEndpoint,
+      state.urls.introspectionEndpoint,
+      state.urls.tokenEndpoint,
+    ],
     seenJtis: state.seenJtis,
   });
   // The method by the request's shape is logged even when authentication fails.
@@ -227,12 +243,14 @@ async function readRevocationRequest(
 }
 
 /**
- * RFC 7009 §2.1 checks of the request itself, in the order a client would meet them: the token and
- * the authenticated client, or why the request is refused.
+ * RFC 7009 §2.1 (and RFC 7662 §2.1) checks of the request itself, in the order a client would meet
+ * them: the token and the authenticated client, or why the request is refused. Introspection does
+ * not refuse a hint it does not know (RFC 7662 defines no unsupported_token_type).
  */
 function checkRequest(
   req: IncomingMessage,
-  { text, form, token, hint, auth }: RevocationRequest,
+  { text, form, token, hint, auth }: TokenRequest,
+  endpoint: 'revocation' | 'introspection' = 'revocation',
 ): { refusal: Refusal } | { token: string; clientId: string } {
   const refuse = (...args: Parameters<typeof refusal>) => ({ refusal: refusal(...args) });
   if (text === undefined) return refuse(413, 'invalid_request', 'request body too large');
@@ -251,7 +269,7 @@ function checkRequest(
     );
   }
   if (!token) return refuse(400, 'invalid_request', 'token is required');
-  if (hint !== null && hint !== 'access_token' && hint !== 'refresh_token') {
+  if (endpoint === 'revocation' && hint !== null && hint !== 'access_token' && hint !== 'refresh_token') {
     return refuse(400, 'unsupported_token_type', `token_type_hint ${hint} is not supported`);
   }
   return { token, clientId: auth.clientId };
@@ -298,12 +316,21 @@ async function revocation(
     });
     return oauthError(res, entry, onlyPost);
   }
-  const request = await readRevocationRequest(state, req, entry);
+  const request = await readTokenRequest(state, req, entry);
   const fault = takeFault(state, 'revocation', entry);
-  if (fault && !fault.afterRevoke) return answerWithFault(res, entry, fault);
+  if (fault && !fault.afterRevoke && !fault.keepToken) return answerWithFault(res, entry, fault);
 
   const checked = checkRequest(req, request);
   if ('refusal' in checked) return oauthError(res, entry, checked.refusal);
+  if (fault?.keepToken) {
+    // The acknowledgement is a lie: 200 as §2.2 says, and the token still works.
+    entry.fault = true;
+    entry.keptToken = true;
+    entry.status = 200;
+    res.writeHead(200, { 'cache-control': 'no-store', 'content-length': 0 });
+    res.end();
+    return;
+  }
   const refused = revokeToken(state, entry, checked.token, checked.clientId);
   if (refused) return oauthError(res, entry, refused);
 
@@ -313,4 +340,46 @@ async function revocation(
   entry.status = 200;
   res.writeHead(200, { 'cache-control': 'no-store', 'content-length': 0 });
   res.end();
+}
+
+/** RFC 7662 §2.2: `active` and, for an active token only, what the server knows about it. */
+function introspectionBody(state: EmulatorState, token: string): Record<string, unknown> {
+  const stored = state.tokens.find(token);
+  if (!stored || !isUsable(stored)) return { active: false };
+  const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
+  return {
+    active: true,
+    client_id: stored.clientId,
+    sub: stored.subject,
+    iss: state.urls.issuer,
+    iat: seconds(stored.issuedAt),
+    ...(stored.expiresAt ? { exp: seconds(stored.expiresAt) } : {}),
+    ...(stored.type === 'access_token' ? { token_type: 'Bearer' } : {}),
+  };
+}
+
+/** RFC 7662 §2: POST, form-encoded, client authentication, then `{active, ...}` as JSON. */
+async function introspection(
+  state: EmulatorState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  entry: OAuth2EmulatorRequest,
+): Promise<void> {
+  if (entry.method !== 'POST') {
+    const onlyPost = refusal(405, 'invalid_request', 'the introspection endpoint accepts POST only', {
+      allow: 'POST',
+    });
+    return oauthError(res, entry, onlyPost);
+  }
+  const request = await readTokenRequest(state, req, entry);
+  const fault = takeFault(state, 'introspection', entry);
+  if (fault) return answerWithFault(res, entry, fault);
+  const checked = checkRequest(req, request, 'introspection');
+  if ('refusal' in checked) return oauthError(res, entry, checked.refusal);
+  const found = state.tokens.find(checked.token);
+  if (found) entry.tokenFound = found.type;
+  const body = introspectionBody(state, checked.token);
+  entry.active = body.active === true;
+  entry.status = 200;
+  sendJson(res, 200, body);
 }

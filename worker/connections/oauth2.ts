@@ -25,6 +25,10 @@ const schema = z
     discovery: z.enum(['oauth2', 'oidc']).optional(),
     /** The RFC 7009 endpoint, when it is not discovered. */
     revocationEndpoint: httpUrl.optional(),
+    /** The RFC 7662 endpoint that verifies revokes. @default the discovered `introspection_endpoint` */
+    introspectionEndpoint: httpUrl.optional(),
+    /** Verify each revoke by introspection (Operation `verification`). @default true */
+    verify: z.boolean().optional(),
     clientId: z.string().min(1, 'must not be empty'),
     /** @default client_secret_basic with a secret, private_key_jwt with a key, none without either */
     clientAuthMethod: z.enum(oauth2ClientAuthMethods).optional(),
@@ -53,7 +57,7 @@ const schema = z
       issue('discovery', 'set either revocationEndpoint or discovery, not both');
     }
     if (!c.allowInsecureRequests) {
-      for (const key of ['issuer', 'revocationEndpoint'] as const) {
+      for (const key of ['issuer', 'revocationEndpoint', 'introspectionEndpoint'] as const) {
         if (c[key]?.toLowerCase().startsWith('http://')) {
           issue(key, 'is http://; use https://, or set allowInsecureRequests: true for a local emulator');
         }
@@ -182,5 +186,7 @@ export const oauth2Connections: ConnectionSection<typeof schema, OAuth2Adapter> 
         : {}),
       ...(c.timeoutMs !== undefined ? { timeoutMs: c.timeoutMs } : {}),
       ...(c.discoveryTtlMs !== undefined ? { discoveryTtlMs: c.discoveryTtlMs } : {}),
+      ...(c.introspectionEndpoint !== undefined ? { introspectionEndpoint: c.introspectionEndpoint } : {}),
+      ...(c.verify !== undefined ? { verify: c.verify } : {}),
     }),
 };
