@@ -325,6 +325,58 @@ void describe('open-payments emulator: signatures verified with the library (dir
 
 // ---------------------------------------------------------------------------------------------
 
+void describe('open-payments emulator: GNAP token introspection (RFC 9767 §3.3, direct undici requests)', () => {
+  const introspect = async (body: unknown, headers: Record<string, string> = {}) => {
+    const res = await request(emu.introspectionEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+    return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
+  };
+
+  void it('answers as Rafiki does: the grant, access and client of an active token; only active: false otherwise', async () => {
+    const g = grant(2);
+    const t = firstToken(g);
+    const active = await introspect({ access_token: t.value, proof: 'httpsig', resource_server: 'rs' });
+    assert.deepEqual(active, { status: 200, body: { active: true, grant: g.id, access: [], client: alice } });
+    assert.equal((await signedDelete(t.manageUrl, t.value)).status, 204);
+    assert.deepEqual(await introspect({ access_token: t.value }), { status: 200, body: { active: false } });
+    assert.deepEqual(await introspect({ access_token: 'NEVER-ISSUED' }), {
+      status: 200,
+      body: { active: false },
+    });
+    const missing = await introspect({ proof: 'httpsig' });
+    assert.equal(missing.status, 400);
+    assert.deepEqual(missing.body.error, {
+      code: 'invalid_request',
+      description: 'access_token is required',
+    });
+  });
+
+  void it("introspectionAuth 'httpsig': an unsigned caller or an unregistered resource server is 401 invalid_client", async () => {
+    const t = firstToken(grant());
+    emu.configure({ introspectionAuth: 'httpsig' });
+    try {
+      const unsigned = await introspect({ access_token: t.value, resource_server: 'rs' });
+      assert.equal(unsigned.status, 401);
+      assert.equal((unsigned.body.error as { code?: string }).code, 'invalid_client');
+      assert.equal(emu.requests.at(-1)?.signatureCheck, 'missing');
+    } finally {
+      emu.configure({ introspectionAuth: 'none' });
+    }
+  });
+
+  void it('keepToken: a DELETE answered 204 that revokes nothing, so introspection still says active', async () => {
+    const t = firstToken(grant());
+    emu.injectFault({ route: 'revokeToken', id: t.manageId, keepToken: true });
+    assert.equal((await signedDelete(t.manageUrl, t.value)).status, 204);
+    assert.equal(emu.accessToken(t.manageId)?.revokedAt, undefined);
+    assert.equal(emu.requestsTo('revokeToken', t.manageId).at(-1)?.keptToken, true);
+    assert.equal((await introspect({ access_token: t.value })).body.active, true);
+  });
+});
+
 void describe('revokeTokens at open-payments', () => {
   void it('revokes an access token: the token is revoked at the auth server, the response says which', async () => {
     const g = grant(2);
@@ -344,6 +396,17 @@ void describe('revokeTokens at open-payments', () => {
         accessTokenFingerprint: fingerprint(t.value),
         alreadyRevoked: false,
         httpStatus: 204,
+        // Since verification (issue 14): this connection configures no introspection endpoint
+        // (test/verification-open-payments.test.ts covers the ones that do).
+        verification: {
+          state: 'UNVERIFIABLE',
+          method: 'none',
+          detail:
+            'no introspection endpoint configured (set introspectionEndpoint on the connection to verify)',
+          checkedAt: String(op.response?.verification?.checkedAt),
+        },
+        // The evidence reference is the ledger's concern, not this test's.
+        evidence: op.response?.evidence,
       },
     );
     assert.equal(emu.accessToken(t.manageId)?.revokedBy, 'token');
@@ -738,6 +801,8 @@ void describe('open-payments demo (npm start)', () => {
         assert.equal(r.code, 0, `${example}: ${r.stderr}`);
         const op = JSON.parse(r.stdout) as RevokeTokensOperation;
         assert.equal(op.response?.provider, 'open-payments');
+        // The demo connection configures the emulator's introspection endpoint (issue 14).
+        if (op.response?.action === 'revokeToken') assert.equal(op.response.verification?.state, 'VERIFIED');
       }
       // docs/providers/open-payments.md: source demo.env, then the subcommand.
       const env = Object.fromEntries(

@@ -1,8 +1,51 @@
 import { Context, log } from '@temporalio/activity';
-import { fingerprint } from '../../api';
+import { fingerprint, type Verification } from '../../api';
 import { requireAdapter, type ConnectionRegistry } from '../connection-registry';
-import type { GnapDeleteResult, OpenPaymentsAdapter } from './adapter';
+import type { GnapDeleteResult, GnapIntrospectResult, OpenPaymentsAdapter } from './adapter';
 import { openPaymentsFailure } from './errors';
+
+export type { GnapIntrospectResult } from './adapter';
+
+/** The method every Open Payments verification by introspection names. */
+export const OPEN_PAYMENTS_VERIFY_METHOD = 'GNAP token introspection (RFC 9767)';
+
+export interface OpenPaymentsIntrospectInput {
+  connection: string;
+  /** The revoked access token; activity payloads are encrypted by the worker's codec. */
+  accessToken: string;
+}
+
+/** What `openPaymentsIntrospectToken` reports: the verification, and where it asked (no secrets). */
+export interface OpenPaymentsIntrospectOutcome {
+  verification: Verification;
+  introspectionEndpoint?: string;
+}
+
+/** The Verification for what the adapter found; checkedAt is when the answer arrived. */
+export function openPaymentsVerification(
+  result: GnapIntrospectResult,
+  checkedAt: Date,
+): OpenPaymentsIntrospectOutcome {
+  const at = checkedAt.toISOString();
+  if ('skipped' in result) {
+    const detail =
+      result.skipped === 'verify-off'
+        ? 'verification is switched off for this connection (verify: false)'
+        : 'no introspection endpoint configured (set introspectionEndpoint on the connection to verify)';
+    return { verification: { state: 'UNVERIFIABLE', method: 'none', checkedAt: at, detail } };
+  }
+  return {
+    introspectionEndpoint: result.introspectionEndpoint,
+    verification: {
+      state: result.active ? 'STILL_ACTIVE' : 'VERIFIED',
+      method: OPEN_PAYMENTS_VERIFY_METHOD,
+      checkedAt: at,
+      detail: result.active
+        ? `active: true${result.grant !== undefined ? ` (grant ${result.grant})` : ''}`
+        : 'active: false',
+    },
+  };
+}
 
 export interface OpenPaymentsRevokeTokenInput {
   connection: string;
@@ -57,6 +100,25 @@ export function createOpenPaymentsActivities(registry: ConnectionRegistry) {
       return call(input.connection, `revoke token at ${input.manageUrl}`, input.accessToken, (a, attempt) =>
         a.revokeToken({ manageUrl: input.manageUrl, accessToken: input.accessToken }, { attempt }),
       );
+    },
+    /**
+     * Whether a revoked access token still works: one signed GNAP introspection request (RFC 9767).
+     * VERIFIED on `active: false`, STILL_ACTIVE on `active: true`; UNVERIFIABLE (no request) with
+     * `verify: false` or no `introspectionEndpoint`. Failures are classified as the DELETE's are.
+     */
+    async openPaymentsIntrospectToken(
+      input: OpenPaymentsIntrospectInput,
+    ): Promise<OpenPaymentsIntrospectOutcome> {
+      const adapter = requireAdapter(registry, 'open-payments', input.connection);
+      try {
+        return openPaymentsVerification(await adapter.introspect(input.accessToken), new Date());
+      } catch (err) {
+        throw openPaymentsFailure(err, {
+          connection: input.connection,
+          what: 'introspect token',
+          secrets: [input.accessToken],
+        });
+      }
     },
     /** `DELETE {continueUri}`: cancels a grant (and its tokens). Signed afresh on every attempt. */
     async openPaymentsCancelGrant(input: OpenPaymentsCancelGrantInput): Promise<OpenPaymentsDeleteOutcome> {

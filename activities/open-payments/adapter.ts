@@ -5,6 +5,7 @@ import {
   OpenPaymentsHttpError,
   OpenPaymentsKeyNotPublishedError,
   OpenPaymentsPolicyError,
+  OpenPaymentsResponseError,
   OpenPaymentsTransportError,
   type OpenPaymentsErrorBody,
 } from './errors';
@@ -26,7 +27,21 @@ export interface OpenPaymentsConnection {
   requestTimeoutMs?: number;
   /** @default undici's global dispatcher */
   dispatcher?: Dispatcher;
+  /**
+   * The auth server's GNAP token introspection endpoint (RFC 9767 §3.3), the one resource servers
+   * call. Without it a revoke cannot be verified. @default none
+   */
+  introspectionEndpoint?: string;
+  /** RFC 9767 `resource_server`: how the AS knows this caller (by reference). @default not sent */
+  resourceServer?: string;
+  /** Verify each revoked token by introspection. @default true */
+  verify?: boolean;
 }
+
+/** What GNAP introspection said about a token (never the token), or why nothing was asked. */
+export type GnapIntrospectResult =
+  | { introspectionEndpoint: string; active: boolean; httpStatus: number; grant?: string }
+  | { skipped: 'verify-off' | 'no-endpoint' };
 
 /** Which Temporal attempt this call is (1 = first); retries are Temporal's, never the adapter's. */
 export interface AttemptContext {
@@ -138,6 +153,72 @@ export class OpenPaymentsAdapter {
     ctx: AttemptContext,
   ): Promise<GnapDeleteResult> {
     return this.gnapDelete('cancelGrant', input.continueUri, input.continueToken, ctx);
+  }
+
+  /**
+   * RFC 9767 §3.3 token introspection: `POST {introspectionEndpoint}` with the JSON body
+   * `{access_token, proof: "httpsig", resource_server?}`, HTTP-signed (with Content-Digest) by this
+   * connection's key. Rafiki's own resource-server connection takes the same body and ignores the
+   * rest. Resolves with `active` as the AS said it; non-2xx is an OpenPaymentsHttpError, as for DELETE.
+   */
+  async introspect(accessToken: string): Promise<GnapIntrospectResult> {
+    if (this.conn.verify === false) return { skipped: 'verify-off' };
+    if (this.conn.introspectionEndpoint === undefined) return { skipped: 'no-endpoint' };
+    const url = this.checkTarget(this.conn.introspectionEndpoint, 'introspectionEndpoint').href;
+    const body = JSON.stringify({
+      access_token: accessToken,
+      proof: 'httpsig',
+      ...(this.conn.resourceServer !== undefined ? { resource_server: this.conn.resourceServer } : {}),
+    });
+    const signed = await createHeaders({
+      request: { method: 'POST', url, headers: {}, body },
+      privateKey: this.conn.privateKey,
+      keyId: this.conn.keyId,
+    });
+    const headers: Record<string, string> = { accept: 'application/json' };
+    for (const [name, value] of Object.entries(signed))
+      if (value !== undefined) headers[name.toLowerCase()] = value;
+    const what = `POST ${url}`;
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(url, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+        ...(this.conn.dispatcher ? { dispatcher: this.conn.dispatcher } : {}),
+      });
+    } catch (err) {
+      throw transportError(err, what, this.timeoutMs);
+    }
+    const text = await readCapped(res.body).catch((err: unknown) => {
+      throw transportError(err, `${what} (reading the response)`, this.timeoutMs);
+    });
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      throw new OpenPaymentsHttpError(
+        res.statusCode,
+        parseErrorBody(text),
+        text,
+        parseRetryAfter(res.headers['retry-after']),
+      );
+    }
+    let json: { active?: unknown; grant?: unknown } | null;
+    try {
+      json = JSON.parse(text) as typeof json;
+    } catch {
+      json = null;
+    }
+    if (typeof json?.active !== 'boolean') {
+      throw new OpenPaymentsResponseError(
+        `${what} answered ${res.statusCode} without a boolean "active": not a GNAP introspection response`,
+      );
+    }
+    return {
+      introspectionEndpoint: url,
+      active: json.active,
+      httpStatus: res.statusCode,
+      ...(typeof json.grant === 'string' ? { grant: json.grant.slice(0, 200) } : {}),
+    };
   }
 
   private checkTarget(raw: string, field: string): URL {

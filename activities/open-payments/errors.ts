@@ -40,6 +40,11 @@ export class OpenPaymentsPolicyError extends Error {
   override readonly name = 'OpenPaymentsPolicyError';
 }
 
+/** Thrown when a 2xx answer is not what the protocol says (an introspection without `active`). */
+export class OpenPaymentsResponseError extends Error {
+  override readonly name = 'OpenPaymentsResponseError';
+}
+
 /**
  * Thrown when a 401 could mean "already revoked" but the client's published JWKS does not hold our
  * key: the 401 is then about our signature, not about the token.
@@ -74,6 +79,10 @@ function classify(err: unknown): { code: CodeNumber; reason?: string; detail: st
   }
   if (err instanceof OpenPaymentsPolicyError) {
     return { code: Code.FAILED_PRECONDITION, reason: 'CONNECTION_POLICY', detail: err.message };
+  }
+  if (err instanceof OpenPaymentsResponseError) {
+    // The configured endpoint does not speak the protocol; asking again will not change that.
+    return { code: Code.FAILED_PRECONDITION, reason: 'INVALID_RESPONSE', detail: err.message };
   }
   if (err instanceof OpenPaymentsKeyNotPublishedError) {
     return { code: Code.UNAUTHENTICATED, reason: 'KEY_NOT_PUBLISHED', detail: err.message };

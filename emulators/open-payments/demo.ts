@@ -67,7 +67,14 @@ export const startDemo: StartDemo = async (dataDir) => {
   return {
     provider: 'open-payments',
     connections: {
-      default: { privateKeyFile, keyId: key.keyId, walletAddressUrl, allowInsecureHttp: true },
+      default: {
+        privateKeyFile,
+        keyId: key.keyId,
+        walletAddressUrl,
+        allowInsecureHttp: true,
+        // Revoked tokens are verified by GNAP introspection (RFC 9767).
+        introspectionEndpoint: emulator.introspectionEndpoint,
+      },
     },
     examples: [`start --file ${revokeFile} --wait`, `start --file ${cancelFile} --wait`],
     close: () => emulator.close(),

@@ -35,6 +35,9 @@ function checkMode(mode: string): OpenPaymentsEmulatorMode {
  *   `invalid_continuation` "invalid grant".
  * - Already revoked token / canceled grant: 204 in `gnap` mode, Rafiki's 401 in `rafiki` mode.
  * - Every request's signature is checked and logged even when a fault answers it.
+ * - GNAP token introspection (RFC 9767 §3.3) at `POST /introspect`, answered as Rafiki does
+ *   (`{active:false}`, or `{active:true, grant, access, client}`); its caller is checked only with
+ *   `introspectionAuth: 'httpsig'` (Rafiki serves it unauthenticated on an internal port).
  */
 export async function startOpenPaymentsEmulator(
   opts: OpenPaymentsEmulatorOptions = {},
@@ -63,6 +66,7 @@ export async function startOpenPaymentsEmulator(
     store: new GnapStore(baseUrl),
     baseUrl,
     mode,
+    introspectionAuth: opts.introspectionAuth ?? 'none',
     faults: new FaultQueue(checkFaultStatus),
     requests: [],
   };
@@ -75,6 +79,8 @@ export async function startOpenPaymentsEmulator(
     get mode() {
       return state.mode;
     },
+    introspectionEndpoint: `${state.baseUrl}/introspect`,
+    addResourceServer: ({ name, keys }) => ({ resourceServer: state.store.addResourceServer(name, keys) }),
     addClient: ({ name, keys }) => ({ walletAddressUrl: state.store.addClient(name, keys) }),
     setClientKeys: (walletAddressUrl, keys) => state.store.setClientKeys(walletAddressUrl, keys),
     issueGrant: ({ client, accessTokens }) => state.store.issueGrant(client, accessTokens ?? 1),
@@ -82,6 +88,7 @@ export async function startOpenPaymentsEmulator(
     grant: (id) => state.store.grantState(id),
     configure: (settings) => {
       if (settings.mode !== undefined) state.mode = checkMode(settings.mode);
+      if (settings.introspectionAuth !== undefined) state.introspectionAuth = settings.introspectionAuth;
     },
     injectFault: (fault) => state.faults.push(fault),
     setFaultPolicy: (policy) => {

@@ -8,11 +8,21 @@ import type { JWK } from '@interledger/http-signature-utils';
  */
 export type OpenPaymentsEmulatorMode = 'gnap' | 'rafiki';
 
-export type OpenPaymentsRoute = 'revokeToken' | 'cancelGrant' | 'jwks' | 'walletAddress' | 'unknown';
+export type OpenPaymentsRoute =
+  'revokeToken' | 'cancelGrant' | 'introspect' | 'jwks' | 'walletAddress' | 'unknown';
+
+/**
+ * Who may call the introspection endpoint:
+ * - `none`: anyone, as Rafiki's resource-server connection (served on a port of its own, inside the
+ *   operator's network) allows.
+ * - `httpsig`: RFC 9767 §3.2: the caller names a registered `resource_server` and signs the request
+ *   with one of its keys; otherwise 401 `invalid_client`.
+ */
+export type OpenPaymentsIntrospectionAuth = 'none' | 'httpsig';
 
 export interface OpenPaymentsFault {
   /** The route it applies to. @default '*' (revokeToken and cancelGrant) */
-  route?: 'revokeToken' | 'cancelGrant' | 'jwks' | '*';
+  route?: 'revokeToken' | 'cancelGrant' | 'introspect' | 'jwks' | '*';
   /** Only requests for this manage id / continue id / client name. */
   id?: string;
   /** The status to answer instead of handling the request. @default 503 */
@@ -30,6 +40,12 @@ export interface OpenPaymentsFault {
   dropResponseAfterApply?: boolean;
   /** Destroy the connection without handling the request: the client sees a reset, nothing changed. */
   dropConnection?: boolean;
+  /**
+   * revokeToken / cancelGrant: check the request as usual and answer 204, but revoke nothing: the
+   * token (the grant and its tokens) stays active, and introspection still says `active: true`.
+   * `status` is ignored.
+   */
+  keepToken?: boolean;
   /** Wait this long before answering (or dropping): a client with a shorter timeout gives up. @default 0 */
   delayMs?: number;
 }
@@ -86,6 +102,13 @@ export interface OpenPaymentsRequestRecord {
   outcome: string;
   /** True when an injected fault answered (or dropped) it. */
   fault: boolean;
+  /** A `keepToken` fault answered 204 and nothing was revoked. */
+  keptToken?: boolean;
+  /** Introspection: the `resource_server` the caller named, and the `active` it was answered. */
+  resourceServer?: string;
+  active?: boolean;
+  /** Introspection: a fingerprint of the `access_token` asked about. */
+  introspectedTokenFingerprint?: string;
 }
 
 export interface IssuedAccessToken {
@@ -129,6 +152,8 @@ export interface OpenPaymentsEmulatorOptions {
   port?: number;
   /** @default 'rafiki' */
   mode?: OpenPaymentsEmulatorMode;
+  /** @default 'none' */
+  introspectionAuth?: OpenPaymentsIntrospectionAuth;
 }
 
 export interface OpenPaymentsEmulator {
@@ -136,6 +161,10 @@ export interface OpenPaymentsEmulator {
   readonly url: string;
   readonly port: number;
   readonly mode: OpenPaymentsEmulatorMode;
+  /** `{url}/introspect`: GNAP token introspection (RFC 9767 §3.3), `POST` with a JSON body. */
+  readonly introspectionEndpoint: string;
+  /** Registers a resource server (RFC 9767 `resource_server` by reference) and the keys it signs with. */
+  addResourceServer(input: { name: string; keys: JWK[] }): { resourceServer: string };
   /** Registers a client wallet address `{url}/{name}` publishing `keys` at `{url}/{name}/jwks.json`. */
   addClient(input: { name: string; keys: JWK[] }): { walletAddressUrl: string };
   /** Replaces the keys a client's wallet address publishes. */
@@ -144,7 +173,10 @@ export interface OpenPaymentsEmulator {
   issueGrant(input: { client: string; accessTokens?: number }): IssuedGrant;
   accessToken(manageId: string): AccessTokenState | undefined;
   grant(id: string): GrantState | undefined;
-  configure(settings: { mode?: OpenPaymentsEmulatorMode }): void;
+  configure(settings: {
+    mode?: OpenPaymentsEmulatorMode;
+    introspectionAuth?: OpenPaymentsIntrospectionAuth;
+  }): void;
   /** Queued; each request takes the first matching fault. */
   injectFault(fault: OpenPaymentsFault): void;
   /** Sets (or, with undefined, removes) the policy consulted when no queued fault applies. */

@@ -6,6 +6,7 @@ import { readBody } from '../read-body';
 import type {
   OpenPaymentsEmulatorMode,
   OpenPaymentsFault,
+  OpenPaymentsIntrospectionAuth,
   OpenPaymentsFaultPolicy,
   OpenPaymentsRequestRecord,
   OpenPaymentsRoute,
@@ -18,6 +19,7 @@ export interface EmulatorState {
   store: GnapStore;
   baseUrl: string;
   mode: OpenPaymentsEmulatorMode;
+  introspectionAuth: OpenPaymentsIntrospectionAuth;
   faults: FaultQueue<OpenPaymentsFault>;
   requests: OpenPaymentsRequestRecord[];
   faultPolicy?: OpenPaymentsFaultPolicy;
@@ -95,6 +97,7 @@ function gnapToken(authorization: string | undefined): string | undefined {
 }
 
 function route(method: string, path: string): { route: OpenPaymentsRoute; id?: string } {
+  if (path === '/introspect' && method === 'POST') return { route: 'introspect' };
   const token = /^\/token\/([^/]+)$/.exec(path);
   if (token?.[1] && method === 'DELETE') return { route: 'revokeToken', id: decodeURIComponent(token[1]) };
   const cont = /^\/continue\/([^/]+)$/.exec(path);
@@ -122,6 +125,7 @@ function revokeToken(
   id: string,
   presented: string | undefined,
   check: SignatureCheck,
+  keep = false,
 ): Decision {
   if (badHeaders(check))
     return refuse(401, 'invalid_client', 'invalid signature headers', 'bad-signature-headers');
@@ -136,6 +140,7 @@ function revokeToken(
   const refused = signatureRefusal(check);
   if (refused) return refused;
   if (token.revokedAt) return ok('already-revoked');
+  if (keep) return ok('kept-token');
   state.store.revokeToken(token, 'token', new Date());
   return ok('revoked');
 }
@@ -146,6 +151,7 @@ function cancelGrant(
   id: string,
   presented: string | undefined,
   check: SignatureCheck,
+  keep = false,
 ): Decision {
   if (badHeaders(check) || presented === undefined) {
     return refuse(401, 'invalid_client', 'invalid signature headers', 'bad-signature-headers');
@@ -161,8 +167,74 @@ function cancelGrant(
   const refused = signatureRefusal(check);
   if (refused) return refused;
   if (grant.canceledAt) return ok('already-canceled');
+  if (keep) return ok('kept-token');
   state.store.cancelGrant(grant, new Date());
   return ok('grant-canceled');
+}
+
+/** The introspection request body's fields the emulator reads (RFC 9767 §3.3). */
+interface IntrospectBody {
+  access_token?: unknown;
+  resource_server?: unknown;
+}
+
+function parseIntrospectBody(body: string): IntrospectBody | undefined {
+  try {
+    const json: unknown = JSON.parse(body);
+    return typeof json === 'object' && json !== null && !Array.isArray(json)
+      ? (json as IntrospectBody)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * RFC 9767 §3.3 (as Rafiki answers it): `{"active": false}` and nothing else for a token that is
+ * unknown or revoked (its own or by its grant's cancel); `{active: true, grant, access, client}` for
+ * an active one. With `introspectionAuth: 'httpsig'` the caller must be a registered resource server
+ * whose key signed the request.
+ */
+function introspect(
+  state: EmulatorState,
+  record: OpenPaymentsRequestRecord,
+  body: IntrospectBody | undefined,
+): Decision {
+  if (!body || typeof body.access_token !== 'string' || body.access_token === '') {
+    return refuse(400, 'invalid_request', 'access_token is required', 'invalid-introspection-request');
+  }
+  if (state.introspectionAuth === 'httpsig' && record.signatureCheck !== 'verified') {
+    return refuse(401, 'invalid_client', 'the resource server is not authenticated', 'rs-not-authenticated');
+  }
+  const token = state.store.tokenByValue(body.access_token);
+  const grant = token ? state.store.grant(token.grantId) : undefined;
+  record.active = Boolean(token && grant && !token.revokedAt);
+  if (!token || !grant || token.revokedAt)
+    return { status: 200, body: { active: false }, outcome: 'inactive' };
+  return {
+    status: 200,
+    body: { active: true, grant: grant.id, access: [], client: grant.client },
+    outcome: 'active',
+  };
+}
+
+/** The keys that should have signed this request: the client's for its token or grant, the RS's for introspection. */
+function signerKeys(
+  state: EmulatorState,
+  r: OpenPaymentsRoute,
+  id: string | undefined,
+  rs: string | undefined,
+) {
+  if (r === 'revokeToken' && id !== undefined) {
+    const grantId = state.store.token(id)?.grantId;
+    const client = grantId ? state.store.grant(grantId)?.client : undefined;
+    return client ? state.store.clientKeys(client) : undefined;
+  }
+  if (r === 'cancelGrant' && id !== undefined) {
+    const client = state.store.grantByContinueId(id)?.client;
+    return client ? state.store.clientKeys(client) : undefined;
+  }
+  return r === 'introspect' && rs !== undefined ? state.store.resourceServerKeys(rs) : undefined;
 }
 
 function write(res: ServerResponse, record: OpenPaymentsRequestRecord, d: Decision): void {
@@ -219,23 +291,22 @@ export async function handle(state: EmulatorState, req: IncomingMessage, res: Se
   };
   state.requests.push(record);
 
-  let clientKeys;
-  if (r === 'revokeToken' && id !== undefined) {
-    const grantId = state.store.token(id)?.grantId;
-    const client = grantId ? state.store.grant(grantId)?.client : undefined;
-    clientKeys = client ? state.store.clientKeys(client) : undefined;
-  } else if (r === 'cancelGrant' && id !== undefined) {
-    const client = state.store.grantByContinueId(id)?.client;
-    clientKeys = client ? state.store.clientKeys(client) : undefined;
+  const introspectBody = r === 'introspect' ? parseIntrospectBody(body) : undefined;
+  const rs = typeof introspectBody?.resource_server === 'string' ? introspectBody.resource_server : undefined;
+  if (rs !== undefined) record.resourceServer = rs;
+  if (typeof introspectBody?.access_token === 'string') {
+    record.introspectedTokenFingerprint = fingerprint(introspectBody.access_token);
   }
-  if (r === 'revokeToken' || r === 'cancelGrant') {
-    record.signatureCheck = await checkSignature(like, clientKeys);
+  if (r === 'revokeToken' || r === 'cancelGrant' || r === 'introspect') {
+    record.signatureCheck = await checkSignature(like, signerKeys(state, r, id, rs));
     record.signatureVerified = record.signatureCheck === 'verified';
   }
 
   const fault = takeFault(state, r, id) ?? state.faultPolicy?.(record);
   if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-  if (fault && !fault.dropResponseAfterApply) {
+  const keep = fault?.keepToken === true;
+  if (keep) record.fault = true;
+  if (fault && !fault.dropResponseAfterApply && !keep) {
     record.fault = true;
     record.outcome = 'fault';
     if (!fault.dropConnection) return write(res, record, faultDecision(fault));
@@ -246,9 +317,11 @@ export async function handle(state: EmulatorState, req: IncomingMessage, res: Se
 
   let decision: Decision;
   if (r === 'revokeToken' && id !== undefined) {
-    decision = revokeToken(state, id, presented, record.signatureCheck);
+    decision = revokeToken(state, id, presented, record.signatureCheck, keep);
   } else if (r === 'cancelGrant' && id !== undefined) {
-    decision = cancelGrant(state, id, presented, record.signatureCheck);
+    decision = cancelGrant(state, id, presented, record.signatureCheck, keep);
+  } else if (r === 'introspect') {
+    decision = introspect(state, record, introspectBody);
   } else if (r === 'jwks' && id !== undefined) {
     const keys = state.store.clientKeys(state.store.walletAddressUrl(id));
     decision = keys
@@ -274,6 +347,7 @@ export async function handle(state: EmulatorState, req: IncomingMessage, res: Se
     decision = refuse(404, 'invalid_request', `no route for ${method} ${path}`, 'no-route');
   }
   record.outcome = decision.outcome;
+  if (decision.outcome === 'kept-token') record.keptToken = true;
 
   if (fault?.dropResponseAfterApply) {
     // The work is done; the answer never leaves. The client sees the connection reset.

@@ -19,6 +19,7 @@ export class GnapStore {
   private readonly grants = new Map<string, StoredGrant>();
   private readonly grantsByContinueId = new Map<string, StoredGrant>();
   private readonly tokens = new Map<string, StoredToken>();
+  private readonly resourceServers = new Map<string, JWK[]>();
 
   constructor(private readonly baseUrl: string) {}
 
@@ -79,6 +80,26 @@ export class GnapStore {
     this.grants.set(grant.id, grant);
     this.grantsByContinueId.set(grant.continueId, grant);
     return issued;
+  }
+
+  addResourceServer(name: string, keys: JWK[]): string {
+    if (!/^[A-Za-z0-9._-]+$/.test(name))
+      throw new RangeError('resource server name must be letters, digits, ".", "_", "-"');
+    this.resourceServers.set(
+      name,
+      keys.map((k) => ({ ...k })),
+    );
+    return name;
+  }
+
+  resourceServerKeys(name: string): JWK[] | undefined {
+    return this.resourceServers.get(name);
+  }
+
+  /** The token with this value (what a client presents), if the server issued it. */
+  tokenByValue(value: string): StoredToken | undefined {
+    for (const t of this.tokens.values()) if (t.value === value) return t;
+    return undefined;
   }
 
   token(manageId: string): StoredToken | undefined {

@@ -23,6 +23,16 @@ const schema = z
     allowInsecureHttp: z.boolean().optional(),
     /** Per request; the activity (60 s) may make two: the DELETE and, on an ambiguous 401, the JWKS check. */
     requestTimeoutMs: z.number().int().positive().max(25_000, 'must be at most 25000').optional(),
+    /** The AS's GNAP token introspection endpoint (RFC 9767); revokes are verified only when set. */
+    introspectionEndpoint: absoluteHttpUrl.optional(),
+    /** RFC 9767 `resource_server` sent with each introspection (how the AS knows this caller). */
+    resourceServer: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(255, 'must be at most 255 characters')
+      .optional(),
+    /** Verify each revoked token by introspection. @default true */
+    verify: z.boolean().optional(),
   })
   .refine((c) => (c.privateKeyFile === undefined) !== (c.privateKey === undefined), {
     message: 'set exactly one of privateKeyFile, privateKey',
@@ -74,5 +84,8 @@ export const openPaymentsConnections: ConnectionSection<typeof schema, OpenPayme
       ...(c.walletAddressUrl !== undefined ? { walletAddressUrl: c.walletAddressUrl } : {}),
       ...(c.allowInsecureHttp !== undefined ? { allowInsecureHttp: c.allowInsecureHttp } : {}),
       ...(c.requestTimeoutMs !== undefined ? { requestTimeoutMs: c.requestTimeoutMs } : {}),
+      ...(c.introspectionEndpoint !== undefined ? { introspectionEndpoint: c.introspectionEndpoint } : {}),
+      ...(c.resourceServer !== undefined ? { resourceServer: c.resourceServer } : {}),
+      ...(c.verify !== undefined ? { verify: c.verify } : {}),
     }),
 };
