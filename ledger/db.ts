@@ -25,8 +25,11 @@ export interface Db {
   snapshot<T>(fn: (c: SqlConn) => Promise<T>): Promise<T>;
   /** Takes the ledger-wide lock that orders checkpoints (PostgreSQL; SQLite's writer lock is it). */
   lockCheckpoints(c: SqlConn): Promise<void>;
-  /** True when `err` is a primary-key or unique violation (two writers stored the same record id). */
-  isUniqueViolation(err: unknown): boolean;
+  /**
+   * True when `err` is a conflict with a concurrent writer that a retry resolves: a primary-key or
+   * unique violation (two writers stored the same record id), or a deadlock.
+   */
+  isConflict(err: unknown): boolean;
   close(): Promise<void>;
 }
 

@@ -50,7 +50,7 @@ export async function openPostgresDb(url: string): Promise<Db> {
     lockCheckpoints: async (c) => {
       await c.all('SELECT pg_advisory_xact_lock(?)', [CHECKPOINT_LOCK]);
     },
-    isUniqueViolation: (err) => (err as { code?: unknown } | null)?.code === '23505',
+    isConflict: (err) => ['23505', '40P01'].includes(String((err as { code?: unknown } | null)?.code)),
     close: () => pool.end(),
   };
   try {

@@ -89,7 +89,7 @@ export class SqlLedger implements EvidenceLedger {
     return key;
   }
 
-  append(records: readonly EvidenceRecord[]): Promise<{ written: number; existing: EvidenceRecord[] }> {
+  async append(records: readonly EvidenceRecord[]): Promise<{ written: number; existing: EvidenceRecord[] }> {
     this.open();
     this.signingKey();
     records.forEach(checkRecord);
@@ -106,13 +106,14 @@ export class SqlLedger implements EvidenceLedger {
   }
 
   private async appendRetrying(records: readonly EvidenceRecord[]) {
-    try {
-      return await this.db.write((c) => this.appendIn(c, records));
-    } catch (err) {
-      // Another writer stored one of these ids between our look-up and our insert: the retry sees
-      // it as existing and writes only the rest.
-      if (!this.db.isUniqueViolation(err)) throw err;
-      return this.db.write((c) => this.appendIn(c, records));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.write((c) => this.appendIn(c, records));
+      } catch (err) {
+        // Another writer stored one of these ids between our look-up and our insert: the retry
+        // sees it as existing and writes only the rest.
+        if (attempt >= 3 || !this.db.isConflict(err)) throw err;
+      }
     }
   }
 
@@ -145,7 +146,10 @@ export class SqlLedger implements EvidenceLedger {
       { seq: Number(head?.head_seq ?? 0), hash: String(head?.head_hash ?? GENESIS_HASH) },
       now,
     );
-    for (const slice of chunks(rows, 200)) {
+    // Inserted in record-id order (their seqs keep the given order): two writers storing overlapping
+    // pages then wait on each other's ids in the same order (a unique violation, not a deadlock).
+    const byId = [...rows].sort((a, b) => (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0));
+    for (const slice of chunks(byId, 200)) {
       await c.run(
         `INSERT INTO ledger_records (${RECORD_COLUMNS.join(', ')}) VALUES ${slice.map(() => placeholders(RECORD_COLUMNS.length)).join(', ')}`,
         slice.flatMap(insertValues),
@@ -228,7 +232,7 @@ export class SqlLedger implements EvidenceLedger {
     }
   }
 
-  checkpoint(reason: string): Promise<void> {
+  async checkpoint(reason: string): Promise<void> {
     this.open();
     this.signingKey();
     return this.queue.run(async () => {
@@ -243,7 +247,7 @@ export class SqlLedger implements EvidenceLedger {
     });
   }
 
-  verify(): Promise<VerifyReport> {
+  async verify(): Promise<VerifyReport> {
     this.open();
     const key = this.options.keys.verifying;
     if (!key)
@@ -254,7 +258,7 @@ export class SqlLedger implements EvidenceLedger {
     return this.db.snapshot((c) => verifyLedger(c, key));
   }
 
-  purge(before: Date): Promise<PurgeSummary> {
+  async purge(before: Date): Promise<PurgeSummary> {
     this.open();
     const key = this.signingKey();
     if (Number.isNaN(before.getTime())) throw new LedgerConfigError('before', 'is not a valid date');

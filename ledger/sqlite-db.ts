@@ -7,7 +7,7 @@ import { MIGRATIONS_TABLE, migrations } from './migrations';
 /** How long a writer waits for another process's write transaction before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 15_000;
 
-/** One connection and its prepared statements; every use goes through the ledger's mutex. */
+/** One connection and its prepared statements; every use goes through its file's mutex. */
 class Conn implements SqlConn {
   private readonly statements = new Map<string, StatementSync>();
   constructor(readonly db: DatabaseSync) {}
@@ -42,11 +42,19 @@ function connect(path: string, readOnly: boolean): DatabaseSync {
   return db;
 }
 
+/**
+ * One mutex per file in this process: a second connection's BEGIN IMMEDIATE would wait on the busy
+ * timeout synchronously, blocking the thread that holds the lock (two ledgers on one file in one
+ * process). Between processes the busy timeout orders writers.
+ */
+const fileMutexes = new Map<string, Mutex>();
+
 /** The SQLite store: `path` is created with its directory; migrations are applied at open. */
 export async function openSqliteDb(path: string): Promise<Db> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const writer = new Conn(connect(path, false));
-  const mutex = new Mutex();
+  const mutex = (path !== ':memory:' && fileMutexes.get(path)) || new Mutex();
+  if (path !== ':memory:') fileMutexes.set(path, mutex);
   let reader: Conn | undefined;
   const readerMutex = new Mutex();
 
@@ -78,8 +86,7 @@ export async function openSqliteDb(path: string): Promise<Db> {
             return transaction(reader, 'BEGIN', fn);
           }),
     lockCheckpoints: () => Promise.resolve(),
-    isUniqueViolation: (err) =>
-      err instanceof Error && /UNIQUE constraint failed|PRIMARY KEY/i.test(err.message),
+    isConflict: (err) => err instanceof Error && /UNIQUE constraint failed|PRIMARY KEY/i.test(err.message),
     close: () =>
       mutex.run(async () => {
         reader?.db.close();
