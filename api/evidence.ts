@@ -85,3 +85,16 @@ export interface EvidenceSink {
   /** Writes a signed checkpoint of every chain's head now (ends of jobs call it). */
   checkpoint(reason: string): Promise<void>;
 }
+
+/**
+ * The activity id of a single operation's evidence write: it names the provider, so the worker's
+ * log lines about it (the SDK's own "Activity started" included) carry the operation's provider.
+ */
+export function evidenceActivityId(provider: string): string {
+  return `evidence:${provider}`;
+}
+
+/** The provider an evidence write's activity id names, if any. */
+export function providerOfEvidenceActivity(activityId: string): string | undefined {
+  return activityId.startsWith('evidence:') ? activityId.slice('evidence:'.length) : undefined;
+}

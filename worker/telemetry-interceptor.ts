@@ -9,7 +9,9 @@ import type {
   Next,
 } from '@temporalio/worker';
 import type { AdapterProvider, ConnectionRegistry } from '../activities';
+import { providerOfEvidenceActivity } from '../api/evidence';
 import { EngineMetrics, MIXED, outcomeLabel, providerOfActivity } from '../api/metric-names';
+import { providerKeys } from '../api/requests';
 
 /** A connection label the worker vouches for: a configured name, or `unconfigured`. */
 function connectionOf(registry: ConnectionRegistry, provider: string, args: unknown[]): string {
@@ -32,6 +34,10 @@ function callOutcome(err: unknown): string {
 export function providerCallTelemetry(registry: ConnectionRegistry): ActivityInterceptorsFactory {
   return (ctx: Context) => {
     const provider = providerOfActivity(ctx.info.activityType);
+    const evidenceOf = providerOfEvidenceActivity(ctx.info.activityId);
+    // Only a known provider key reaches a log field.
+    const logProvider =
+      provider ?? ((providerKeys as string[]).includes(evidenceOf ?? '') ? evidenceOf : undefined);
     let connection: string | undefined;
 
     const inbound: ActivityInboundCallsInterceptor = {
@@ -75,7 +81,7 @@ export function providerCallTelemetry(registry: ConnectionRegistry): ActivityInt
       ) {
         return next({
           ...input,
-          provider: provider ?? MIXED,
+          provider: logProvider ?? MIXED,
           ...(connection !== undefined ? { connection } : {}),
         });
       },

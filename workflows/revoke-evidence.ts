@@ -3,6 +3,7 @@ import type { Activities } from '../activities';
 import {
   codeName,
   Code,
+  evidenceActivityId,
   evidenceRecordId,
   SINGLE_TARGET_KEY,
   type EvidenceRecord,
@@ -71,8 +72,13 @@ export function singleRecord(op: RevokeTokensOperation, end: RevokeEnd): Evidenc
  */
 export function recordSingleEvidence(record: EvidenceRecord): Promise<EvidenceReference> {
   return CancellationScope.nonCancellable(() =>
-    acts.recordEvidence.executeWithOptions({ summary: `evidence record ${record.recordId}` }, [
-      { records: [record] },
-    ]),
+    acts.recordEvidence.executeWithOptions(
+      {
+        summary: `evidence record ${record.recordId}`,
+        // The worker's log lines about this call name the operation's provider (worker/telemetry-interceptor.ts).
+        activityId: evidenceActivityId(record.provider),
+      },
+      [{ records: [record] }],
+    ),
   );
 }
