@@ -6,6 +6,7 @@ import { addCancelCommand, addGetCommand, addListCommand, addWaitCommand } from 
 import { addAuthleteCommand } from './authlete-command';
 import { addAuthleteTokensCommand } from './authlete-tokens-command';
 import { addBulkCommand } from './bulk';
+import { addEvidenceCommand } from './evidence';
 import { addGoogleIdentityPlatformCommand } from './google-identity-platform-command';
 import { addOAuth2Command } from './oauth2-command';
 import { addOpenPaymentsCommand } from './open-payments-command';
@@ -84,5 +85,6 @@ Examples:
   addCancelCommand(program, ctx);
   addListCommand(program, ctx);
   addBulkCommand(program, ctx);
+  addEvidenceCommand(program, ctx);
   return program;
 }

@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { z } from 'zod';
 import { evidenceStatuses, verificationStates } from '../api';
 import type { EvidenceLedger, EvidenceQuery, LedgerRow } from './types';
@@ -117,9 +117,13 @@ export const ndjsonLine = (row: LedgerRow): string => `${JSON.stringify(flatRow(
 async function writeChunk(out: ExportOutput, chunk: string): Promise<void> {
   const stream = out as ExportOutput & { destroyed?: boolean; errored?: Error | null };
   if (stream.errored) throw stream.errored;
-  if (out.write(chunk) === false && typeof out.once === 'function' && !stream.destroyed) {
+  if (out.write(chunk) !== false || typeof out.once !== 'function' || stream.destroyed) return;
+  if (out instanceof EventEmitter) {
     // events.once rejects on 'error', so a closed pipe ends the export instead of hanging it.
-    await once(out as unknown as NodeJS.EventEmitter, 'drain');
+    await once(out, 'drain');
+  } else {
+    const o = out as Required<ExportOutput>;
+    await new Promise<void>((resolve) => o.once('drain', resolve));
   }
 }
 
