@@ -236,22 +236,29 @@ export function updateToken(store: TokenStore, service: Service, body: Body): Re
 }
 
 /** `DELETE /api/{serviceId}/auth/token/delete/{accessTokenIdentifier}` → 204. */
-export function deleteToken(store: TokenStore, service: Service, identifier: string): Reply {
+export function deleteToken(store: TokenStore, service: Service, identifier: string, keep = false): Reply {
   const token = store.findByAccess(service, identifier);
   if (!token) return result(404, 'A314301', '/auth/token/delete', 'The access token does not exist.');
-  store.remove(service, [token], 'delete');
+  if (!keep) store.remove(service, [token], 'delete');
   return { status: 204 };
 }
 
 /**
  * `POST /api/{serviceId}/auth/token/revoke`, in Authlete's precedence: accessTokenIdentifier;
  * refreshTokenIdentifier; clientIdentifier + subject; clientIdentifier; subject; none → 400.
- * Bulk modes revoke at most `max` tokens per call. An identifier matching nothing is 404.
+ * Bulk modes revoke at most `max` tokens per call. An identifier matching nothing is 404. `keep`
+ * answers the same but removes nothing (the keepTokens fault).
  */
-export function revokeTokens(store: TokenStore, service: Service, body: Body, max: number): Reply {
+export function revokeTokens(
+  store: TokenStore,
+  service: Service,
+  body: Body,
+  max: number,
+  keep = false,
+): Reply {
   const path = '/auth/token/revoke';
   const revoked = (tokens: AuthleteStoredToken[]) => {
-    const count = store.remove(service, tokens, 'revoke');
+    const count = keep ? tokens.length : store.remove(service, tokens, 'revoke');
     return {
       status: 200,
       body: { resultCode: 'A312001', resultMessage: `Revoked ${count} access token(s).`, count },

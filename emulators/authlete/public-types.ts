@@ -1,5 +1,6 @@
 /** The emulated operations, each one path of the v3 API. */
-export type AuthleteEmulatedOperation = 'list' | 'create' | 'update' | 'delete' | 'revoke' | 'reissue';
+export type AuthleteEmulatedOperation =
+  'list' | 'create' | 'update' | 'delete' | 'revoke' | 'reissue' | 'introspection';
 
 export interface AuthleteClientSeed {
   clientId: number;
@@ -76,6 +77,12 @@ export interface AuthleteFault {
   reset?: boolean;
   /** Wait this long before answering: a client with a shorter timeout gives up. @default 0 */
   delayMs?: number;
+  /**
+   * Answer as if the work was done (the real answer: 200 with its count for revoke, 204 for
+   * delete) but keep the tokens: a provider that acknowledges a revocation and does not revoke.
+   * `status`, `body`, `afterHandling` and `reset` are ignored.
+   */
+  keepTokens?: boolean;
 }
 
 /**

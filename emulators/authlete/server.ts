@@ -11,6 +11,7 @@ import {
   updateToken,
   type Reply,
 } from './handlers';
+import { introspectToken } from './introspection';
 import type {
   AuthleteEmulatedOperation,
   AuthleteEmulatorRequest,
@@ -68,6 +69,12 @@ const routes: Route[] = [
     method: 'POST',
     pattern: /^\/api\/(\d+)\/auth\/token\/revoke$/,
     apiPath: '/auth/token/revoke',
+  },
+  {
+    operation: 'introspection',
+    method: 'POST',
+    pattern: /^\/api\/(\d+)\/auth\/introspection$/,
+    apiPath: '/auth/introspection',
   },
   {
     operation: 'reissue',
@@ -217,7 +224,11 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
 
   if (state.settings.latencyMs > 0) await new Promise((r) => setTimeout(r, state.settings.latencyMs));
 
-  const fault = takeFault(state, route.operation, serviceId, record);
+  const taken = takeFault(state, route.operation, serviceId, record);
+  // keepTokens is no failure: the call is answered as usual, only its removal is skipped.
+  const keep = taken?.keepTokens === true;
+  if (keep) record.fault = true;
+  const fault = keep ? undefined : taken;
   if (fault && !fault.afterHandling) return answerFault(fault, route.apiPath);
   const denied = authenticate(state, req, serviceId, route.apiPath);
   if (denied) return reply(denied);
@@ -239,7 +250,7 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
       answer = updateToken(state.store, service, body);
       break;
     case 'delete':
-      answer = deleteToken(state.store, service, decodeURIComponent(match[2] as string));
+      answer = deleteToken(state.store, service, decodeURIComponent(match[2] as string), keep);
       break;
     case 'revoke':
       answer = revokeTokens(
@@ -247,7 +258,11 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
         service,
         body,
         service.revokeCountMax ?? state.settings.revokeCountMax,
+        keep,
       );
+      break;
+    case 'introspection':
+      answer = introspectToken(service, body);
       break;
     case 'reissue':
       answer = reissueIdToken(state.store, service, body, state.baseUrl());
