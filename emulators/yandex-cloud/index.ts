@@ -50,6 +50,7 @@ function applySettings(behaviour: YandexEmulatorBehaviour, settings: YandexRunti
   if (settings.operationDelayMs !== undefined) behaviour.operationDelayMs = settings.operationDelayMs;
   if (settings.latencyMs !== undefined) behaviour.latencyMs = settings.latencyMs;
   if (settings.errorRate !== undefined) behaviour.errorRate = settings.errorRate;
+  if (settings.keepRevokedTokens !== undefined) behaviour.keepRevokedTokens = settings.keepRevokedTokens;
   // Key presence, so that configure({ operationError: undefined }) switches failures off again.
   if ('operationError' in settings) {
     behaviour.operationError = settings.operationError ? { ...settings.operationError } : undefined;
@@ -76,8 +77,8 @@ function bind(server: grpc.Server, host: string, port: number, credentials: grpc
  *   Operations are their creator's: another subject's operation is NOT_FOUND.
  * - Every error carries `x-request-id` and `x-server-trace-id` headers and a `grpc-status-details-bin`
  *   trailer: the google.rpc.Status with a RequestInfo detail holding the same request id.
- * - Operation timing (pollsUntilDone, operationDelayMs, operationError) is captured per operation at
- *   Revoke time; configure() affects later operations only.
+ * - Operation timing (pollsUntilDone, operationDelayMs, operationError, keepRevokedTokens) is
+ *   captured per operation at Revoke time; configure() affects later operations only.
  */
 export async function startYandexEmulator(opts: YandexEmulatorOptions = {}): Promise<YandexEmulator> {
   const host = opts.host ?? '127.0.0.1';
@@ -89,6 +90,7 @@ export async function startYandexEmulator(opts: YandexEmulatorOptions = {}): Pro
     pollsUntilDone: 0,
     operationDelayMs: 0,
     operationError: undefined,
+    keepRevokedTokens: false,
     latencyMs: 0,
     errorRate: 0,
   };

@@ -20,6 +20,8 @@ interface RevokeOperation {
   pollsUntilDone: number;
   readyAtMs: number;
   failWith: YandexOperationError | undefined;
+  /** Finish naming the ids, but leave the tokens active (the keepRevokedTokens fault). */
+  keepTokens: boolean;
   gets: number;
   done: boolean;
   cancelled: boolean;
@@ -28,7 +30,7 @@ interface RevokeOperation {
 
 export type RevokeBehaviour = Pick<
   YandexEmulatorBehaviour,
-  'pollsUntilDone' | 'operationDelayMs' | 'operationError'
+  'pollsUntilDone' | 'operationDelayMs' | 'operationError' | 'keepRevokedTokens'
 >;
 
 /**
@@ -59,6 +61,7 @@ export class OperationStore {
       pollsUntilDone: behaviour.pollsUntilDone,
       readyAtMs: now.getTime() + behaviour.operationDelayMs,
       failWith: behaviour.operationError ? { ...behaviour.operationError } : undefined,
+      keepTokens: behaviour.keepRevokedTokens,
       gets: 0,
       done: false,
       cancelled: false,
@@ -115,7 +118,7 @@ export class OperationStore {
     op.modifiedAt = now;
     this.pending.delete(op);
     if (op.failWith) op.error = op.failWith;
-    else this.revokeTokens(op.selection.refreshTokenIds, now);
+    else if (!op.keepTokens) this.revokeTokens(op.selection.refreshTokenIds, now);
   }
 }
 

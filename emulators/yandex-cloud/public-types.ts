@@ -66,6 +66,11 @@ export interface YandexEmulatorBehaviour {
   operationDelayMs: number;
   /** When set, operations finish with this google.rpc.Status instead of a response and revoke nothing. */
   operationError: YandexOperationError | undefined;
+  /**
+   * When true, operations finish with a response naming the ids but keep those tokens active: a
+   * provider that acknowledges a revocation and does not revoke.
+   */
+  keepRevokedTokens: boolean;
   /** Delay before every call is handled. */
   latencyMs: number;
   /** Probability (0..1) that a call fails with UNAVAILABLE. */
@@ -116,7 +121,7 @@ export interface YandexOperationSnapshot {
 export type YandexRuntimeSettings = Partial<
   Pick<
     YandexEmulatorOptions,
-    'pollsUntilDone' | 'operationDelayMs' | 'operationError' | 'latencyMs' | 'errorRate'
+    'pollsUntilDone' | 'operationDelayMs' | 'operationError' | 'keepRevokedTokens' | 'latencyMs' | 'errorRate'
   >
 >;
 
