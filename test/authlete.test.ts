@@ -410,7 +410,9 @@ void describe('revokeTokens at authlete', () => {
       [[t1.refreshToken, 'revoke']],
     );
     assert.equal(emu.requestsOf('revoke', svc).length, 1);
-    assert.equal(op.metadata.attempts, 1);
+    // The revoke, then the verification's introspection (a provider call too).
+    assert.equal(op.metadata.attempts, 2);
+    assert.equal(emu.requestsOf('introspection', svc).length, 1);
     assert.match(
       op.metadata.target,
       /^access token sha256:[0-9a-f]{16} and its refresh token in service \d+$/,
@@ -590,7 +592,8 @@ void describe('revokeTokens at authlete: failures', () => {
       emu.requestsOf('revoke', svc).map((r) => r.status),
       [500, 503, 200],
     );
-    assert.equal(op.metadata.attempts, 3);
+    // Three revoke attempts and the verification's introspection.
+    assert.equal(op.metadata.attempts, 4);
     assert.equal(emu.pendingFaults(), 0);
     recordHistory('authlete-transient-retries', await fetchHistory(stack.temporal, op.id));
   });

@@ -1,10 +1,11 @@
 import { Context } from '@temporalio/activity';
-import { scrubSecrets } from '../../api';
+import { scrubSecrets, type Verification } from '../../api';
 import { requireAdapter, type ConnectionRegistry } from '../connection-registry';
 import { activityAttemptLog, goneOnRetryNote, type AttemptLog } from '../delivery-evidence';
 import type { AuthleteAdapter } from './adapter';
 import { authleteDelivery } from './delivery';
 import { AuthleteApiError, authleteFailure } from './errors';
+import { verifyAuthleteRevocation, type AuthleteVerifySelector } from './verify';
 import type {
   AuthleteIdTokenReissueRequest,
   AuthleteIdTokenReissueResponse,
@@ -61,6 +62,9 @@ export interface AuthleteDeleteResult {
   mayHaveRevokedOnAttempt?: number;
   note?: string;
 }
+
+/** What a revoke or delete selected, to ask Authlete whether it is gone. */
+export interface AuthleteVerifyInput extends AuthleteServiceInput, AuthleteVerifySelector {}
 
 export interface AuthleteListInput extends AuthleteServiceInput, AuthleteListQuery {}
 
@@ -191,6 +195,17 @@ export function createAuthleteActivities(registry: ConnectionRegistry) {
         },
         log,
       );
+    },
+
+    /**
+     * After a revoke or delete: introspection of the access token, or the token list for the
+     * client and/or subject. Failures are classified like the revoke's; the answer is a Verification.
+     */
+    async authleteVerifyRevocation(input: AuthleteVerifyInput): Promise<Verification> {
+      const { connection: _c, serviceId, ...selector } = input;
+      const operation = selector.accessTokenIdentifier !== undefined ? 'introspection' : 'list';
+      const secrets = [input.accessTokenIdentifier, input.refreshTokenIdentifier];
+      return call(input, operation, secrets, (a, o) => verifyAuthleteRevocation(a, serviceId, selector, o));
     },
 
     /** `GET /auth/token/get/list`, one page (`start` inclusive, `end` exclusive). */

@@ -5,6 +5,8 @@ import { AuthleteApiError, AuthleteResponseError, AuthleteTransportError } from 
 import type {
   AuthleteIdTokenReissueRequest,
   AuthleteIdTokenReissueResponse,
+  AuthleteIntrospection,
+  AuthleteIntrospectionAction,
   AuthleteListQuery,
   AuthleteOperationName,
   AuthleteTokenCreateRequest,
@@ -37,6 +39,8 @@ export interface AuthleteConnection {
   dispatcher?: Dispatcher;
   /** Per-call deadline, connection included. @default 15000 */
   callTimeoutMs?: number;
+  /** Ask Authlete after each revoke whether the tokens are gone (introspection, the token list). @default true */
+  verify?: boolean;
 }
 
 /** Per-call options. */
@@ -67,6 +71,15 @@ function assertField<T>(
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isArray = (v: unknown): v is unknown[] => Array.isArray(v);
+const introspectionActions: readonly string[] = [
+  'INTERNAL_SERVER_ERROR',
+  'BAD_REQUEST',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'OK',
+] satisfies AuthleteIntrospectionAction[];
+const isIntrospectionAction = (v: unknown): v is AuthleteIntrospectionAction =>
+  typeof v === 'string' && introspectionActions.includes(v);
 const optionalString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 function headerValue(
@@ -88,6 +101,8 @@ export class AuthleteAdapter {
   private readonly token: string;
   private readonly dispatcher: Dispatcher | undefined;
   private readonly callTimeoutMs: number;
+  /** Whether revocations through this connection are verified afterwards. */
+  readonly verify: boolean;
 
   constructor(conn: AuthleteConnection) {
     const url = new URL(conn.baseUrl);
@@ -99,6 +114,7 @@ export class AuthleteAdapter {
     this.token = conn.serviceAccessToken;
     this.dispatcher = conn.dispatcher;
     this.callTimeoutMs = conn.callTimeoutMs ?? 15_000;
+    this.verify = conn.verify ?? true;
   }
 
   /** `GET /api/{serviceId}/auth/token/get/list`: one page of tokens (hashes, never values). */
@@ -164,6 +180,48 @@ export class AuthleteAdapter {
       resultMessage: optionalString(json.resultMessage) ?? '',
       count,
     } satisfies AuthleteTokenRevokeResponse;
+  }
+
+  /**
+   * `POST /api/{serviceId}/auth/introspection` for one access token value. Every `action` is an
+   * answer (UNAUTHORIZED: no such token, or expired), except INTERNAL_SERVER_ERROR and BAD_REQUEST,
+   * which are thrown as AuthleteApiError (a failure at Authlete, a request it could not read).
+   */
+  async introspect(
+    serviceId: string,
+    token: string,
+    o: AuthleteCallOptions = {},
+  ): Promise<AuthleteIntrospection> {
+    const { status, body } = await this.call(
+      'introspection',
+      'POST',
+      `${this.servicePath(serviceId)}/auth/introspection`,
+      o,
+      { token },
+    );
+    const json = this.object('introspection', status, body);
+    const action = assertField(
+      'introspection',
+      status,
+      json,
+      'action',
+      isIntrospectionAction,
+      'an introspection action',
+    );
+    const result = this.resultOf(json);
+    if (action === 'INTERNAL_SERVER_ERROR' || action === 'BAD_REQUEST') {
+      throw new AuthleteApiError('introspection', status, { action, ...result });
+    }
+    const flag = (field: string) => json[field] === true;
+    return {
+      action,
+      resultCode: result.resultCode ?? '',
+      resultMessage: result.resultMessage ?? '',
+      // FORBIDDEN and OK are only answered for a token that exists; Authlete may omit the flags.
+      existent: flag('existent') || action === 'OK' || action === 'FORBIDDEN',
+      usable: flag('usable') || action === 'OK',
+      refreshable: flag('refreshable'),
+    };
   }
 
   /** `POST /api/{serviceId}/idtoken/reissue`. Thrown unless `action` is OK: AuthleteApiError. */

@@ -24,6 +24,8 @@ const schema = z
     serviceAccessTokenEnv: envVariableName.optional(),
     /** Per-call deadline. @default 15000 */
     callTimeoutMs: z.number().int().positive().max(600_000).optional(),
+    /** Ask Authlete after each revoke whether the tokens are gone (introspection, token list). @default true */
+    verify: z.boolean().optional(),
   })
   .refine((c) => (c.cluster === undefined) !== (c.baseUrl === undefined), {
     message: 'set exactly one of cluster, baseUrl',
@@ -56,5 +58,6 @@ export const authleteConnections: ConnectionSection<typeof schema, AuthleteAdapt
       baseUrl: c.baseUrl ?? authleteClusterUrl(c.cluster ?? 'us'),
       serviceAccessToken: serviceAccessToken(name, c, process.env),
       ...(c.callTimeoutMs !== undefined ? { callTimeoutMs: c.callTimeoutMs } : {}),
+      ...(c.verify !== undefined ? { verify: c.verify } : {}),
     }),
 };
