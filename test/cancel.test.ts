@@ -132,6 +132,8 @@ function assertTooLate(op: RevokeTokensOperation, providerOperationId: string): 
   assert.equal(op.response?.providerOperationId, providerOperationId);
   assert.equal(op.response?.cancelTooLate, true);
   assert.equal(op.metadata.cancelTooLate, true);
+  // Verified outside the cancelled scope: the revocation the response reports was checked.
+  assert.equal(op.response?.verification?.state, 'VERIFIED');
   assert.match(formatOperation(op), /^cancel +too late: the provider had finished/m);
 }
 

@@ -4,11 +4,14 @@ import type {
   YandexRefreshTokenInfo,
   YandexRevokeTarget,
 } from './adapter';
-import { Code } from '../../api';
+import { Code, type Verification } from '../../api';
 import { requireAdapter, type ConnectionRegistry } from '../connection-registry';
 import { activityAttemptLog, goneOnRetryNote, type AttemptLog } from '../delivery-evidence';
 import { yandexDelivery } from './delivery';
 import { classifyYandexError, yandexFailure } from './errors';
+import { verifyYandexRevocation, type YandexVerifyInput } from './verify';
+
+export type { YandexVerifyInput } from './verify';
 
 export interface YandexRevokeInput {
   connection: string;
@@ -87,6 +90,16 @@ export function createYandexCloudActivities(registry: ConnectionRegistry) {
     async yandexCancelOperation(input: YandexOperationInput): Promise<YandexOperationSnapshot> {
       return call(input.connection, 'OperationService.Cancel', [], (a) =>
         a.cancelOperation(input.operationId),
+      );
+    },
+    /**
+     * After the revoke's operation is done: RefreshTokenService.List of the subject (every page),
+     * none of the revoked ids, and after a filter revoke no matching token, may remain.
+     */
+    async yandexVerifyRevocation(input: YandexVerifyInput): Promise<Verification> {
+      const secret = 'refreshToken' in input.target ? input.target.refreshToken : undefined;
+      return call(input.connection, 'RefreshTokenService.List', [secret], (a) =>
+        verifyYandexRevocation(a, input),
       );
     },
     /** RefreshTokenService.List, one page. */

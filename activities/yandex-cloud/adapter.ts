@@ -31,6 +31,8 @@ export interface YandexCloudConnection {
   rootCerts?: Buffer;
   /** Deadline of each RPC. @default 15000 */
   callTimeoutMs?: number;
+  /** List the subject's refresh tokens after each revoke to check they are gone. @default true */
+  verify?: boolean;
 }
 
 /** A Yandex Operation reduced to what the engine needs; safe to put in workflow history. */
@@ -102,6 +104,8 @@ export class YandexCloudAdapter {
   private readonly tokens;
   private readonly operations;
   private readonly callTimeoutMs: number;
+  /** Whether revocations through this connection are verified afterwards. */
+  readonly verify: boolean;
 
   constructor(conn: YandexCloudConnection) {
     this.session = new Session({
@@ -115,6 +119,7 @@ export class YandexCloudAdapter {
       conn.operationEndpoint ?? conn.endpoint ?? 'operation.api.cloud.yandex.net:443',
     );
     this.callTimeoutMs = conn.callTimeoutMs ?? 15_000;
+    this.verify = conn.verify ?? true;
   }
 
   /**

@@ -14,6 +14,8 @@ const schema = z
     oauthToken: z.string().min(1).optional(),
     /** A Yandex authorized key JSON (`yc iam key create --output key.json`). */
     serviceAccountKeyFile: z.string().min(1).optional(),
+    /** List the subject's refresh tokens after each revoke to check they are gone. @default true */
+    verify: z.boolean().optional(),
   })
   .refine(
     (c) => [c.iamToken, c.iamTokenFile, c.oauthToken, c.serviceAccountKeyFile].filter(Boolean).length === 1,
@@ -56,5 +58,6 @@ export const yandexCloudConnections: ConnectionSection<typeof schema, YandexClou
         ? Buffer.from(readConfigFile(`yandex-cloud.${name}.rootCertFile`, c.rootCertFile))
         : undefined,
       callTimeoutMs: c.callTimeoutMs,
+      verify: c.verify,
     }),
 };
