@@ -1,7 +1,14 @@
 import type { GoogleIdentityPlatformRequest } from '../../api';
 import type { ProviderContext, ProviderResult, VerifyResult } from './types';
 
-/** Asks the provider whether what was revoked still works (stub until its verification lands). */
+/** Why a Google Identity Platform revocation is never VERIFIED (docs/providers/google-identity-platform.md). */
+export const GOOGLE_UNVERIFIABLE_DETAIL =
+  'Google has no way to ask: accounts:revokeToken has no read-back (it answers {} to a revocation and to an ignored repeat alike), and Google documents no API that tells whether a revoked token still works';
+
+/**
+ * Never pretends: there is nothing to ask, so no activity runs and no provider call is made. The
+ * time is the workflow's (deterministic), the moment the engine concluded it.
+ */
 export function verifyAtGoogleIdentityPlatform(
   _r: GoogleIdentityPlatformRequest,
   _result: ProviderResult,
@@ -11,6 +18,6 @@ export function verifyAtGoogleIdentityPlatform(
     state: 'UNVERIFIABLE',
     method: 'none',
     checkedAt: new Date().toISOString(),
-    detail: 'verification for this provider is not built yet',
+    detail: GOOGLE_UNVERIFIABLE_DETAIL,
   });
 }
