@@ -12,7 +12,7 @@ import {
   type RevokeTokensOperation,
 } from '../api';
 import { startOAuth2Emulator, type OAuth2Emulator, type OAuth2EmulatorRequest } from '../emulators/oauth2';
-import { fastTiming } from './helpers/history';
+import { fastTiming, fetchHistory, recordHistory } from './helpers/history';
 import { createTestStack, type TestStack } from './helpers/stack';
 
 // Verification after revoke for oauth2 (issue 14): RFC 7662 introspection against the emulator.
@@ -105,6 +105,7 @@ void describe('oauth2 verification: RFC 7662 introspection after the revoke', ()
     assert.equal(introspection?.active, false);
     assert.equal(op.metadata.attempts, 2, 'revoke and introspection are both provider calls');
     assert.equal(emu.isActive(g.refreshToken), false);
+    recordHistory('oauth2-verified-by-introspection', await fetchHistory(stack.temporal, op.id));
   });
 
   void it('a configured introspectionEndpoint is used with client_secret_post', async () => {
@@ -200,6 +201,7 @@ void describe('oauth2 verification: "200" is not "dead"', () => {
       return true;
     });
     assert.equal(emu.isActive(g.refreshToken), true, 'the server kept the token');
+    recordHistory('oauth2-still-active', await fetchHistory(stack.temporal, kept.id));
   });
 });
 

@@ -17,7 +17,7 @@ import {
   type IssuedGrant,
   type OpenPaymentsEmulator,
 } from '../emulators/open-payments';
-import { fastTiming } from './helpers/history';
+import { fastTiming, fetchHistory, recordHistory } from './helpers/history';
 import { createTestStack, type TestStack } from './helpers/stack';
 
 // Verification after revoke for open-payments (issue 14): GNAP token introspection (RFC 9767 §3.3),
@@ -115,6 +115,7 @@ void describe('open-payments verification: GNAP token introspection after the re
       undefined,
       'no Authorization header: the RS authenticates by signature',
     );
+    recordHistory('open-payments-verified-by-introspection', await fetchHistory(stack.temporal, op.id));
   });
 
   void it('a 503 with Retry-After from the introspection endpoint is retried after the wait', async () => {
@@ -168,6 +169,7 @@ void describe('open-payments verification: GNAP token introspection after the re
       return true;
     });
     assert.equal(emu.accessToken(t.manageId)?.revokedAt, undefined, 'the AS kept the token');
+    recordHistory('open-payments-still-active', await fetchHistory(stack.temporal, op.id));
   });
 });
 
