@@ -29,7 +29,7 @@ export function createActivities(deps: { connections: ConnectionRegistry; eviden
   };
   return {
     ...providerCalls,
-    ...createBulkActivities(deps.connections, providerCalls),
+    ...createBulkActivities(deps.connections, providerCalls, deps.evidence),
     ...createEvidenceActivities(deps.evidence),
   };
 }

@@ -1,3 +1,4 @@
+import type { EvidenceReference } from './evidence';
 import { z } from 'zod';
 import { revocationRequest, secretsOf } from './requests';
 import {
@@ -238,4 +239,6 @@ export interface BulkRevocationReport extends BulkCounts {
   wouldRevoke?: string[];
   startedAt: string;
   finishedAt: string;
+  /** The job's evidence records (api/evidence.ts): every record with jobId = this job's id. Absent in runs before it. */
+  evidence?: EvidenceReference;
 }

@@ -1,3 +1,4 @@
+import type { EvidenceReference } from './evidence';
 import { z } from 'zod';
 import type { Operation, RevokeTokensResponse, Status, TypedMessage } from './operation';
 import {
@@ -229,6 +230,8 @@ export interface RevokeSubjectResponse extends TypedMessage {
   failed: number;
   cancelled: number;
   children: RevokeSubjectChildOutcome[];
+  /** The children's evidence records: every record with jobId = this operation's id, one per child. */
+  evidence?: EvidenceReference;
 }
 
 export type RevokeSubjectOperation = Operation<RevokeSubjectMetadata, RevokeSubjectResponse>;

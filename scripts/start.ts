@@ -14,6 +14,7 @@ import { ensureLocalKeyFile, hasCodecKeySource } from '../common/codec-keys';
 import { createCodecServer } from '../codec-server/server';
 import { loadCodecServerConfig } from '../codec-server/config';
 import { metricsUrl } from '../worker/metrics';
+import { ensureSigningKey, publicKeyFileOf, redactLedgerUrl } from '../worker/ledger';
 import { startDevServer, type DevServer } from './dev-server';
 import { findTemporalCli } from './temporal-cli';
 
@@ -137,6 +138,14 @@ async function main(): Promise<void> {
     ensureLocalKeyFile(env.REVOCATION_CODEC_KEY_FILE);
   }
 
+  // The evidence ledger and its signing key live under the data directory too (LEDGER=off: none).
+  const ledgerOn = (env.LEDGER ?? '').trim().toLowerCase() !== 'off';
+  if (ledgerOn) {
+    env.LEDGER_URL ||= `sqlite:${join(dataDir, 'evidence.db')}`;
+    env.LEDGER_SIGNING_KEY_FILE ||= join(dataDir, 'ledger-signing-key.pem');
+    ensureSigningKey(env.LEDGER_SIGNING_KEY_FILE);
+  }
+
   const devPort = portFrom(env, 'TEMPORAL_DEV_PORT', 7233);
   const uiPort = env.TEMPORAL_ADDRESS ? undefined : portFrom(env, 'TEMPORAL_UI_PORT', devPort + 1000);
   const codec = await startLocalCodecServer(env, dataDir, uiPort);
@@ -208,6 +217,12 @@ async function main(): Promise<void> {
       env.REVOCATION_METRICS_ADDRESS
         ? `  Metrics:         ${metricsUrl(env.REVOCATION_METRICS_ADDRESS)}`
         : '',
+      ...(ledgerOn && env.LEDGER_URL && env.LEDGER_SIGNING_KEY_FILE
+        ? [
+            `  Evidence ledger: ${redactLedgerUrl(env.LEDGER_URL)} (checkpoints signed with ${env.LEDGER_SIGNING_KEY_FILE})`,
+            `  Verify it:       npm run -s revoke -- evidence verify --ledger ${redactLedgerUrl(env.LEDGER_URL)} --public-key ${publicKeyFileOf(env.LEDGER_SIGNING_KEY_FILE)}`,
+          ]
+        : ['  Evidence ledger: off (LEDGER=off)']),
       '',
       'Trigger a revocation (in another terminal, from this directory):',
       `  ${command}`,

@@ -9,7 +9,7 @@ import {
   type WorkflowBundleOption,
 } from '@temporalio/worker';
 import { createActivities, type ConnectionRegistry } from '../activities';
-import { DEFAULT_TASK_QUEUE } from '../api';
+import { DEFAULT_TASK_QUEUE, type EvidenceSink } from '../api';
 import { attemptFailureReporter } from './attempt-failure-reporter';
 import { providerCallTelemetry } from './telemetry-interceptor';
 import { ConfigError } from '../common/config-error';
@@ -63,6 +63,8 @@ export interface RevocationWorkerOptions {
   /** A prebuilt bundle (tests share one); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkflowBundleOption;
   identity?: string;
+  /** Where activities write evidence records (worker/ledger.ts); none: nothing is recorded. */
+  evidence?: EvidenceSink;
 }
 
 export async function createRevocationWorker(o: RevocationWorkerOptions): Promise<Worker> {
@@ -70,7 +72,10 @@ export async function createRevocationWorker(o: RevocationWorkerOptions): Promis
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue ?? DEFAULT_TASK_QUEUE,
-    activities: createActivities({ connections: o.connections }),
+    activities: createActivities({
+      connections: o.connections,
+      ...(o.evidence ? { evidence: o.evidence } : {}),
+    }),
     ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : { workflowsPath }),
     dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(o.keyring)] },
     interceptors: {

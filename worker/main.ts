@@ -4,6 +4,7 @@ import { loadCodecKeyring } from '../common/codec-keys';
 import { buildConnectionRegistry, loadConnectionsConfig } from './connections';
 import { createRevocationWorker, prebuiltWorkflowBundle } from './create-worker';
 import { configuredSecrets, createWorkerLogging, type WorkerLogging } from './logging';
+import { ledgerUrlSecrets, loadLedgerConfig, openWorkerLedger, redactLedgerUrl } from './ledger';
 import { installTelemetry } from './telemetry';
 import { temporalTarget } from '../common/temporal-connection';
 
@@ -24,6 +25,9 @@ async function main(): Promise<void> {
   logging.addSecrets(configuredSecrets(config, env));
   if (env.TEMPORAL_API_KEY) logging.addSecrets([env.TEMPORAL_API_KEY]);
   const connections = buildConnectionRegistry(config);
+  const ledgerConfig = loadLedgerConfig(env);
+  if (ledgerConfig) logging.addSecrets(ledgerUrlSecrets(ledgerConfig.url));
+  const ledger = ledgerConfig ? await openWorkerLedger(ledgerConfig) : undefined;
   const target = temporalTarget(env);
   const taskQueue = env.REVOCATION_TASK_QUEUE || DEFAULT_TASK_QUEUE;
   const connection = await NativeConnection.connect(target.connectionOptions);
@@ -35,15 +39,18 @@ async function main(): Promise<void> {
       connections,
       keyring,
       ...(workflowBundle ? { workflowBundle } : {}),
+      ...(ledger ? { evidence: ledger } : {}),
     });
+    const evidence = ledgerConfig ? redactLedgerUrl(ledgerConfig.url) : 'off (LEDGER=off)';
     const configured = Object.fromEntries(providerKeys.map((p) => [p, connections.names(p)]));
     const summary = providerKeys.map((p) => `${p}: ${connections.names(p).join(', ') || 'none'}`).join('; ');
     logging.banner(
-      `worker ready: task queue ${taskQueue}, namespace ${target.namespace}; connections ${summary}; workflows ${workflowBundle && 'codePath' in workflowBundle ? `from ${workflowBundle.codePath}` : 'bundled at start'}`,
+      `worker ready: task queue ${taskQueue}, namespace ${target.namespace}; connections ${summary}; workflows ${workflowBundle && 'codePath' in workflowBundle ? `from ${workflowBundle.codePath}` : 'bundled at start'}; evidence ledger ${evidence}`,
       {
         taskQueue,
         namespace: target.namespace,
         connections: configured,
+        evidenceLedger: evidence,
         ...(telemetry.metricsUrl ? { metricsUrl: telemetry.metricsUrl } : {}),
       },
     );
@@ -51,6 +58,7 @@ async function main(): Promise<void> {
     logging.logger.info('worker stopped');
   } finally {
     await connection.close();
+    await ledger?.close();
   }
 }
 

@@ -1,4 +1,11 @@
-import type { BulkPageInput, BulkPageResult, PendingPollResult, PendingTarget } from '../activities';
+import type {
+  BulkEvidenceContext,
+  BulkPageInput,
+  BulkPageResult,
+  PageEvidence,
+  PendingPollResult,
+  PendingTarget,
+} from '../activities';
 import {
   addCounts,
   BulkTypeUrl,
@@ -42,6 +49,8 @@ export interface BulkCarry {
   /** When to poll them next (workflow time, epoch ms), and the interval that got there. */
   pendingPollAt?: number;
   pendingPollMs?: number;
+  /** The records the job's pages and polls wrote (runs from the `bulk-evidence` patch on). */
+  evidence?: PageEvidence;
 }
 
 const FIRST_PENDING_POLL_MS = 1000;
@@ -141,6 +150,10 @@ export class BulkJobState extends OperationState<BulkRevocationMetadata, BulkRev
   private lastCallAt: number | undefined;
   /** Set once per run (a patch): whether its pages hand slow provider operations over. */
   handsOverOperations = false;
+  /** Set once per run (a patch): whether its pages and polls write evidence records. */
+  recordsEvidence = false;
+  /** What the job's end checkpoint said: whether the worker has a ledger. */
+  private evidenceOn: boolean | undefined;
 
   constructor(
     private readonly job: BulkRevocationJob,
@@ -198,7 +211,34 @@ export class BulkJobState extends OperationState<BulkRevocationMetadata, BulkRev
       samplesWanted: job.dryRun ? Math.max(0, 100 - carry.wouldRevoke.length) : 0,
       ...(lastCallAt !== undefined ? { previousCallAt: lastCallAt } : {}),
       ...(this.handsOverOperations ? { handsOverOperations: true } : {}),
+      ...(this.recordsEvidence
+        ? {
+            evidence: {
+              ...this.evidenceContext(),
+              ordinalBase: carry.counts.processed + (carry.pending?.length ?? 0),
+            },
+          }
+        : {}),
     };
+  }
+
+  /** What every record of the job shares: its id (operation and job id), requested at and by. */
+  evidenceContext(): BulkEvidenceContext {
+    return { operationId: this.op.id, requestedAt: this.carry.createdAt, requestedBy: this.op.createdBy };
+  }
+
+  /** Counts records a page, a poll or the job's end wrote. */
+  evidenceWritten(e: PageEvidence | undefined): void {
+    if (!e) return;
+    const before = this.carry.evidence;
+    this.carry.evidence = {
+      recorded: (before?.recorded ?? false) || e.recorded,
+      count: (before?.count ?? 0) + e.count,
+    };
+  }
+
+  evidenceChecked(recorded: boolean): void {
+    this.evidenceOn = recorded;
   }
 
   /** When the pending targets are due for a poll: the next interval, or sooner at a deadline. */
@@ -211,6 +251,7 @@ export class BulkJobState extends OperationState<BulkRevocationMetadata, BulkRev
   /** Counts the pending targets that ended in a poll; the rest are polled again, less often. */
   pendingPolled(result: PendingPollResult): void {
     const carry = this.carry;
+    this.evidenceWritten(result.evidence);
     carry.counts = addCounts(carry.counts, result.counts);
     this.keepFailures(result.failures);
     carry.pending = result.stillPending;
@@ -260,6 +301,7 @@ export class BulkJobState extends OperationState<BulkRevocationMetadata, BulkRev
   /** Counts a finished page; true when it was the source's last. */
   pageDone(page: BulkPageResult): boolean {
     const carry = this.carry;
+    this.evidenceWritten(page.evidence);
     carry.counts = addCounts(carry.counts, page.counts);
     carry.failures.push(...page.failures);
     carry.wouldRevoke.push(...page.wouldRevoke);
@@ -293,6 +335,15 @@ export class BulkJobState extends OperationState<BulkRevocationMetadata, BulkRev
       ...(job.dryRun ? { wouldRevoke: carry.wouldRevoke } : {}),
       startedAt: carry.startedAt,
       finishedAt: new Date().toISOString(),
+      ...(this.recordsEvidence
+        ? {
+            evidence: {
+              recorded: this.evidenceOn ?? carry.evidence?.recorded ?? false,
+              operationId: this.op.id,
+              count: carry.evidence?.count ?? 0,
+            },
+          }
+        : {}),
     };
   }
 

@@ -29,7 +29,7 @@ async function pollPending(state: BulkJobState): Promise<void> {
   const pending = state.carry.pending ?? [];
   const result = await bulkPollPending.executeWithOptions(
     { summary: `poll ${pending.length} pending provider operation${pending.length === 1 ? '' : 's'}` },
-    [{ pending }],
+    [{ pending, ...(state.recordsEvidence ? { evidence: state.evidenceContext() } : {}) }],
   );
   state.pendingPolled(result);
 }

@@ -35,6 +35,7 @@ import {
 } from './bulk-job-state';
 import { answerConfirmRequest } from './confirm-request';
 import { drainPending, handsOverOperations, pollPendingIfDue } from './bulk-pending';
+import { endJobEvidence, recordsEvidence } from './bulk-evidence';
 import { statusOf } from './failures';
 import { getOperationQuery, OperationState, operationFailure } from './operation-state';
 import { setSearchAttributes } from './search-attributes';
@@ -194,6 +195,7 @@ export async function bulkRevocation(
   carry.runs++;
   const state = new BulkJobState(job, carry, info.workflowId);
   state.handsOverOperations = handsOverOperations();
+  state.recordsEvidence = recordsEvidence();
   handleMessages(state);
   answerConfirmRequest('bulkRevocation', raw, parseBulkRevocationJob, () => state.snapshot());
   setSearchAttributes({ jobName: job.name, outcome: 'RUNNING', createdBy: job.createdBy || undefined });
@@ -201,5 +203,8 @@ export async function bulkRevocation(
   CancellationScope.current().cancelRequested.catch(() => state.cancelRequested());
 
   const exhausted = carried !== undefined && carried.cursor === undefined && carried.pages > 0;
-  return finish(state, await runPages(raw, state, exhausted));
+  const end = await runPages(raw, state, exhausted);
+  // Runs before the patch end synchronously, as they did (an await here would reorder their commands).
+  if (state.recordsEvidence) await endJobEvidence(state, end);
+  return finish(state, end);
 }

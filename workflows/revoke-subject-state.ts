@@ -1,4 +1,4 @@
-import type { RevokeTokensOperation, Status } from '../api';
+import type { EvidenceReference, RevokeTokensOperation, Status } from '../api';
 import {
   newRevokeSubjectOperation,
   RevokeSubjectTypeUrl,
@@ -17,6 +17,8 @@ import { OperationState } from './operation-state';
  */
 export class RevokeSubjectState extends OperationState<RevokeSubjectMetadata, RevokeSubjectResponse> {
   private readonly outcomes = new Map<number, RevokeSubjectChildOutcome>();
+  /** The children's evidence (runs from the `subject-evidence` patch on). */
+  evidence: EvidenceReference | undefined;
 
   constructor(init: NewSubjectOperationFields) {
     super(newRevokeSubjectOperation(init));
@@ -47,6 +49,7 @@ export class RevokeSubjectState extends OperationState<RevokeSubjectMetadata, Re
       failed: md.failed,
       cancelled: md.cancelled,
       children: md.children.map((_, i) => this.outcomes.get(i)).filter((o) => o !== undefined),
+      ...(this.evidence ? { evidence: this.evidence } : {}),
     };
   }
 

@@ -5,6 +5,8 @@ import {
   ChildWorkflowFailure,
   isCancellation,
   ParentClosePolicy,
+  patched,
+  proxyActivities,
   setHandler,
   startChild,
   TerminatedFailure,
@@ -12,6 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Activities } from '../activities';
 import {
   Code,
   defaultDescription,
@@ -41,6 +44,27 @@ import { answerConfirmRequest } from './confirm-request';
 import { getOperationQuery, operationFailure } from './operation-state';
 import { RevokeSubjectState } from './revoke-subject-state';
 import { searchAttributePairs, setSearchAttributes } from './search-attributes';
+
+/**
+ * Patch: the parent's end writes a signed evidence checkpoint over its children's records (each
+ * child records itself, with jobId = the parent's id) and its report names them. Runs before it did not.
+ */
+export const SUBJECT_EVIDENCE_PATCH = 'subject-evidence';
+
+const { checkpointEvidence } = proxyActivities<Activities>({
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+});
+
+/** The checkpoint at the end of the children; runs even when the operation is being cancelled. */
+async function checkpointChildren(state: RevokeSubjectState, parentId: string, count: number): Promise<void> {
+  const { recorded } = await CancellationScope.nonCancellable(() =>
+    checkpointEvidence.executeWithOptions({ summary: 'evidence checkpoint after the children' }, [
+      { reason: `end of revokeSubject ${parentId}` },
+    ]),
+  );
+  state.evidence = { recorded, operationId: parentId, count };
+}
 
 function isOperation(value: unknown): value is RevokeTokensOperation {
   const v = value as Partial<RevokeTokensOperation> | undefined;
@@ -227,10 +251,9 @@ export async function revokeSubject(raw: RevokeSubjectWorkflowInput): Promise<Re
     throw operationFailure(operation);
   }
 
-  await runChildren(state, requests, {
-    parentId: workflowInfo().workflowId,
-    input: parsed,
-    createdBy: parsed.createdBy ?? 'unknown',
-  });
+  const recording = patched(SUBJECT_EVIDENCE_PATCH);
+  const parentId = workflowInfo().workflowId;
+  await runChildren(state, requests, { parentId, input: parsed, createdBy: parsed.createdBy ?? 'unknown' });
+  if (recording) await checkpointChildren(state, parentId, requests.length);
   return finish(state);
 }

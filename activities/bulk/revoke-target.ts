@@ -1,5 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { Code, yandexRevokeTarget, type RevocationRequest, type Status } from '../../api';
+import {
+  Code,
+  yandexRevokeTarget,
+  type ProviderReference,
+  type RevocationRequest,
+  type Status,
+} from '../../api';
 import type { createAuthleteActivities } from '../authlete/activities';
 import { AttemptLog } from '../delivery-evidence';
 import type { createGoogleIdentityPlatformActivities } from '../google-identity-platform/activities';
@@ -25,8 +31,12 @@ export interface PendingOperation {
   earlierMayHaveTakenEffect: boolean;
 }
 
-export type SettledOutcome =
-  { outcome: 'succeeded' | 'alreadyRevoked' | 'notFound' } | { outcome: 'failed'; error: Status };
+export type SettledOutcome = (
+  { outcome: 'succeeded' | 'alreadyRevoked' | 'notFound' } | { outcome: 'failed'; error: Status }
+) & {
+  /** What the provider named of what it did (its operation id, count, ids), for the evidence record. */
+  reference?: ProviderReference;
+};
 
 export type TargetOutcome = SettledOutcome | { outcome: 'pending'; operation: PendingOperation };
 
@@ -61,12 +71,14 @@ export function yandexDoneOutcome(
   op: YandexOperationSnapshot,
   earlierMayHaveTakenEffect: boolean,
 ): SettledOutcome {
+  const ids = op.refreshTokenIds ?? [];
+  const reference = { operationId: op.id, ...(op.error ? {} : { count: ids.length, ids }) };
   if (op.error) {
-    if (op.error.code !== Code.NOT_FOUND) return { outcome: 'failed', error: op.error };
-    return { outcome: earlierMayHaveTakenEffect ? 'alreadyRevoked' : 'notFound' };
+    if (op.error.code !== Code.NOT_FOUND) return { outcome: 'failed', error: op.error, reference };
+    return { outcome: earlierMayHaveTakenEffect ? 'alreadyRevoked' : 'notFound', reference };
   }
-  if ((op.refreshTokenIds?.length ?? 0) > 0) return { outcome: 'succeeded' };
-  return { outcome: earlierMayHaveTakenEffect ? 'alreadyRevoked' : 'notFound' };
+  if (ids.length > 0) return { outcome: 'succeeded', reference };
+  return { outcome: earlierMayHaveTakenEffect ? 'alreadyRevoked' : 'notFound', reference };
 }
 
 /**
@@ -145,7 +157,7 @@ async function callOnce(
     case 'yandex-cloud': {
       const target = yandexRevokeTarget(r);
       const op = await calls.yandexRevokeRefreshTokens({ connection: r.connection, target }, log);
-      if (op.notFoundOnRetry) return { outcome: 'alreadyRevoked' };
+      if (op.notFoundOnRetry) return { outcome: 'alreadyRevoked', reference: { operationId: op.id } };
       return settleYandex(r.connection, op, calls, log, o);
     }
     case 'authlete': {
@@ -154,11 +166,11 @@ async function callOnce(
         const input = { connection, serviceId, accessTokenIdentifier: ids.accessTokenIdentifier as string };
         const res = await calls.authleteDelete(input, log);
         if (res.notFoundOnRetry) return { outcome: 'alreadyRevoked' };
-        return res.deleted ? { outcome: 'succeeded' } : goneOutcome(log);
+        return res.deleted ? { outcome: 'succeeded', reference: { count: 1 } } : goneOutcome(log);
       }
       const res = await calls.authleteRevoke({ connection, serviceId, ...ids }, log);
       if (res.notFoundOnRetry) return { outcome: 'alreadyRevoked' };
-      return res.count > 0 ? { outcome: 'succeeded' } : goneOutcome(log);
+      return res.count > 0 ? { outcome: 'succeeded', reference: { count: res.count } } : goneOutcome(log);
     }
     case 'google-identity-platform': {
       const { provider: _p, ...rest } = r;
@@ -226,19 +238,20 @@ export async function revokeTarget(
   r: RevocationRequest,
   calls: ProviderCalls,
   o: TargetOptions,
-): Promise<TargetOutcome> {
+): Promise<TargetOutcome & { attempts: number }> {
   const log = new AttemptLog(o.pageRetried ? 2 : 1);
   let wait = o.backoffMs;
   for (let tries = 1; ; tries++) {
     try {
-      return await callOnce(r, calls, log, o);
+      return { ...(await callOnce(r, calls, log, o)), attempts: tries };
     } catch (err) {
       const { status, retryable, retryAfterMs } = statusOf(err);
-      if (status.code === Code.NOT_FOUND) return goneOutcome(log);
+      if (status.code === Code.NOT_FOUND) return { ...goneOutcome(log), attempts: tries };
       // Providers that keep no log of their own (only Yandex and Authlete do) leave this attempt
       // unrecorded, which counts as "may have taken effect".
       const left = o.deadlineAt - Date.now();
-      if (!retryable || tries >= o.attempts || left <= 0) return { outcome: 'failed', error: status };
+      if (!retryable || tries >= o.attempts || left <= 0)
+        return { outcome: 'failed', error: status, attempts: tries };
       await sleep(Math.min(retryAfterMs ?? wait, 30_000, left));
       wait = Math.min(wait * 2, 30_000);
       log.next();

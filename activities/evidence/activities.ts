@@ -16,9 +16,11 @@ export function createEvidenceActivities(sink: EvidenceSink | undefined) {
       await sink.append(input.records);
       return { recorded: true, recordIds: input.records.map((r) => r.recordId) };
     },
-    /** A signed checkpoint of every chain's head (the end of a job calls it). */
-    async checkpointEvidence(input: { reason: string }): Promise<void> {
-      await sink?.checkpoint(input.reason);
+    /** A signed checkpoint of every chain's head (the end of a job calls it); says whether a ledger is on. */
+    async checkpointEvidence(input: { reason: string }): Promise<{ recorded: boolean }> {
+      if (!sink) return { recorded: false };
+      await sink.checkpoint(input.reason);
+      return { recorded: true };
     },
   };
 }

@@ -19,6 +19,8 @@ import { RevocationClient } from '../../client/revocation-client';
 import { buildConnectionRegistry, type ConnectionsConfig } from '../../worker/connections';
 import { bundleWorkflows, createRevocationWorker, prebuiltWorkflowBundle } from '../../worker/create-worker';
 import { AesGcmPayloadCodec, type CodecKeyring } from '../../common/payload-codec';
+import { openWorkerLedger } from '../../worker/ledger';
+import type { EvidenceLedger } from '../../ledger';
 import { testTemporal } from './temporal';
 
 /**
@@ -87,6 +89,8 @@ export interface TestStack {
   keyring: CodecKeyring;
   address: string;
   connectionsFile: string;
+  /** The in-process worker's evidence ledger, when the stack was given `ledger` (open while a worker runs). */
+  ledger(): EvidenceLedger | undefined;
   /** Runs a worker for this stack until `stopWorker` or `close`. */
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
@@ -96,7 +100,14 @@ export interface TestStack {
 /** An emulator, a fresh task queue, a client, and (on demand) an in-process worker. */
 export async function createTestStack(
   emulatorOptions: YandexEmulatorOptions = {},
-  extra: { connections?: ConnectionsConfig } = {},
+  extra: {
+    connections?: ConnectionsConfig;
+    /**
+     * Gives the in-process worker an evidence ledger at this url (`sqlite:<path>`, `postgres://…`),
+     * signed with the key at `signingKeyFile`; without it the worker records no evidence.
+     */
+    ledger?: { url: string; signingKeyFile: string };
+  } = {},
 ): Promise<TestStack> {
   const { address, namespace } = await testTemporal();
   const emulator = await startYandexEmulator(emulatorOptions);
@@ -110,7 +121,8 @@ export async function createTestStack(
     dataConverter: { payloadCodecs: [new AesGcmPayloadCodec(keyring)] },
   });
   const client = new RevocationClient(temporal, { taskQueue });
-  let running: { worker: Worker; done: Promise<void>; native: NativeConnection } | undefined;
+  let running:
+    { worker: Worker; done: Promise<void>; native: NativeConnection; ledger?: EvidenceLedger } | undefined;
 
   const stack: TestStack = {
     emulator,
@@ -120,9 +132,11 @@ export async function createTestStack(
     keyring,
     address,
     connectionsFile,
+    ledger: () => running?.ledger,
     async startWorker() {
       if (running) return;
       const native = await NativeConnection.connect({ address });
+      const ledger = extra.ledger ? await openWorkerLedger(extra.ledger) : undefined;
       const worker = await createRevocationWorker({
         connection: native,
         namespace,
@@ -130,8 +144,9 @@ export async function createTestStack(
         connections: buildConnectionRegistry(config),
         keyring,
         workflowBundle: await sharedBundle(),
+        ...(ledger ? { evidence: ledger } : {}),
       });
-      running = { worker, native, done: worker.run() };
+      running = { worker, native, done: worker.run(), ...(ledger ? { ledger } : {}) };
     },
     async stopWorker() {
       if (!running) return;
@@ -140,6 +155,7 @@ export async function createTestStack(
       r.worker.shutdown();
       await r.done;
       await r.native.close();
+      await r.ledger?.close();
     },
     async close() {
       await stack.stopWorker();

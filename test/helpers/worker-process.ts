@@ -8,11 +8,16 @@ export interface WorkerProcess {
 
 const root = join(__dirname, '..', '..');
 
-/** Runs worker/main.ts as its own process, configured through the environment only, until ready. */
+/**
+ * Runs worker/main.ts as its own process, configured through the environment only, until ready.
+ * Without LEDGER or LEDGER_URL in `env` it runs with LEDGER=off: tests that want evidence give it a
+ * ledger of their own, the others must not write the checkout's .data/evidence.db.
+ */
 export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
+  const ledger = env.LEDGER === undefined && env.LEDGER_URL === undefined ? { LEDGER: 'off' } : {};
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'worker', 'main.ts')], {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...ledger, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,0 +1,307 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fingerprint, type EvidenceRecord, type EvidenceStatus, type RevokeTokensOperation } from '../api';
+import type { RevokeSubjectResponse } from '../api/revoke-subject-input';
+import { revokeSubject, waitRevokeSubject } from '../client/revoke-subject';
+import {
+  startAuthleteEmulator,
+  DEFAULT_CLIENTS,
+  DEFAULT_SERVICE_ID,
+  DEFAULT_SERVICE_ACCESS_TOKEN,
+  type AuthleteEmulator,
+} from '../emulators/authlete';
+import {
+  startGoogleIdentityPlatformEmulator,
+  type GoogleIdentityPlatformEmulator,
+} from '../emulators/google-identity-platform';
+import { startOAuth2Emulator, type OAuth2Emulator } from '../emulators/oauth2';
+import type { EvidenceLedger, LedgerRow } from '../ledger';
+import { fastTiming, fetchHistory, recordHistory } from './helpers/history';
+import { ledgerBackends } from './helpers/ledger-backends';
+import { createTestStack, type TestStack } from './helpers/stack';
+import { startBulk, waitBulk } from './helpers/bulk';
+
+const subject = 'emulator-subject';
+const apiKey = 'gip-evidence-api-key-7Hq2';
+const clientSecret = 'evidence-client-secret-Lq93';
+
+for (const backend of ledgerBackends()) {
+  void describe(`evidence ledger (${backend.name})`, { skip: backend.skip ?? false }, () => {
+    let s: TestStack;
+    let oauth2: OAuth2Emulator;
+    let authlete: AuthleteEmulator;
+    let google: GoogleIdentityPlatformEmulator;
+    /** Every token and credential the tests used: none may be in a ledger row. */
+    const secrets = new Set<string>([apiKey, clientSecret, DEFAULT_SERVICE_ACCESS_TOKEN]);
+    const ledger = (): EvidenceLedger => {
+      const l = s.ledger();
+      assert.ok(l, 'the worker has a ledger');
+      return l;
+    };
+    const rowsOf = async (q: { jobId?: string; operationId?: string }): Promise<LedgerRow[]> => {
+      const rows: LedgerRow[] = [];
+      for await (const row of ledger().query(q)) rows.push(row);
+      return rows;
+    };
+    const recordOf = async (op: RevokeTokensOperation): Promise<EvidenceRecord> => {
+      const rows = await rowsOf({ operationId: op.id });
+      assert.equal(rows.length, 1, `one record for ${op.id}`);
+      return (rows[0] as LedgerRow).record;
+    };
+
+    before(async () => {
+      oauth2 = await startOAuth2Emulator({
+        clients: [{ clientId: 'evidence-app', authMethod: 'client_secret_basic', clientSecret }],
+      });
+      authlete = await startAuthleteEmulator();
+      google = await startGoogleIdentityPlatformEmulator({ apiKeys: [apiKey] });
+      const tokens = Array.from({ length: 20 }, (_, i) => ({
+        id: `rt-${i}`,
+        subjectId: subject,
+        clientId: 'client-a',
+        token: `yc1.evidence-secret-${i}-padding`,
+      }));
+      tokens.forEach((t) => secrets.add(t.token));
+      const dir = mkdtempSync(join(tmpdir(), 'evidence-ledger-'));
+      s = await createTestStack(
+        { tokens },
+        {
+          connections: {
+            oauth2: {
+              default: {
+                allowInsecureRequests: true,
+                issuer: oauth2.issuer,
+                clientId: 'evidence-app',
+                clientSecret,
+              },
+            },
+            authlete: {
+              default: { baseUrl: authlete.baseUrl, serviceAccessToken: DEFAULT_SERVICE_ACCESS_TOKEN },
+            },
+            'google-identity-platform': { default: { baseUrl: google.baseUrl, apiKey } },
+          },
+          ledger: { url: await backend.freshUrl(), signingKeyFile: join(dir, 'signing-key.pem') },
+        },
+      );
+      await s.startWorker();
+    });
+
+    after(async () => {
+      // No secret in any row the tests wrote.
+      if (s?.ledger()) {
+        const text = JSON.stringify(await rowsOf({}));
+        for (const secret of secrets)
+          assert.ok(!text.includes(secret), `a ledger row holds ${fingerprint(secret)}`);
+      }
+      await s?.close();
+      await Promise.all([oauth2?.close(), authlete?.close(), google?.close()]);
+      await backend.stop();
+    });
+
+    const revoke = async (request: Parameters<TestStack['client']['revoke']>[0]) => {
+      const started = await s.client.revoke(request, { timing: fastTiming });
+      return s.client.wait(started.id, { timeout: 60_000 });
+    };
+
+    void it('a single revocation per provider writes one record with its fields, and the response names it', async () => {
+      const g = oauth2.issueGrant('evidence-app');
+      const a = authlete.addToken({
+        serviceId: DEFAULT_SERVICE_ID,
+        clientId: DEFAULT_CLIENTS[0]?.clientId ?? 0,
+      });
+      const account = google.addAccount({ uid: 'evidence-user' });
+      const apple = google.issueAppleToken('evidence-user', undefined, { type: 'REFRESH_TOKEN' });
+      for (const v of [g.accessToken, g.refreshToken, a.accessToken, apple.value, account.idTokens[0] ?? ''])
+        secrets.add(v);
+      const cases: Array<{
+        request: Parameters<TestStack['client']['revoke']>[0];
+        provider: string;
+        fp: string | null;
+      }> = [
+        { request: { provider: 'yandex-cloud', refreshTokenId: 'rt-0' }, provider: 'yandex-cloud', fp: null },
+        {
+          request: { provider: 'oauth2', token: g.refreshToken },
+          provider: 'oauth2',
+          fp: fingerprint(g.refreshToken),
+        },
+        {
+          request: {
+            provider: 'authlete',
+            serviceId: DEFAULT_SERVICE_ID,
+            accessTokenIdentifier: a.accessToken,
+          },
+          provider: 'authlete',
+          fp: null,
+        },
+        {
+          request: {
+            provider: 'google-identity-platform',
+            providerId: 'apple.com',
+            tokenType: 'REFRESH_TOKEN',
+            token: apple.value,
+            idToken: account.idTokens[0] ?? '',
+          },
+          provider: 'google-identity-platform',
+          fp: fingerprint(apple.value),
+        },
+      ];
+      for (const c of cases) {
+        const op = await revoke(c.request);
+        assert.equal(op.done, true, JSON.stringify(op.error));
+        const rec = await recordOf(op);
+        assert.deepEqual(op.response?.evidence, { recorded: true, recordIds: [`${op.id}/request`] });
+        assert.equal(rec.recordId, `${op.id}/request`);
+        assert.equal(rec.jobId, null);
+        assert.equal(rec.provider, c.provider);
+        assert.equal(rec.connection, 'default');
+        assert.equal(rec.status, 'REVOKED');
+        assert.equal(rec.errorCode, null);
+        assert.equal(rec.requestedBy, op.createdBy);
+        assert.equal(rec.requestedAt, op.createdAt);
+        assert.ok(rec.revokedAt, 'revokedAt');
+        assert.ok(rec.attempts >= 1);
+        if (c.fp) assert.equal(rec.tokenFingerprint, c.fp);
+        assert.ok(rec.target.length > 0);
+      }
+    });
+
+    void it('a failed and a cancelled operation write one record each', async () => {
+      const g = oauth2.issueGrant('evidence-app');
+      const h = oauth2.issueGrant('evidence-app');
+      for (const v of [g.accessToken, g.refreshToken, h.accessToken, h.refreshToken]) secrets.add(v);
+      oauth2.injectFault({
+        endpoint: 'revocation',
+        status: 400,
+        body: { error: 'invalid_request' },
+        tokenFingerprint: fingerprint(g.refreshToken),
+      });
+      const failed = await revoke({ provider: 'oauth2', token: g.refreshToken });
+      assert.equal(failed.done, true);
+      assert.ok(failed.error);
+      const rec = await recordOf(failed);
+      assert.equal(rec.status, 'FAILED');
+      assert.equal(rec.errorCode, 'INVALID_ARGUMENT');
+      assert.equal(rec.revokedAt, null);
+
+      oauth2.injectFault({
+        endpoint: 'revocation',
+        status: 503,
+        headers: { 'retry-after': '30' },
+        times: 100,
+        tokenFingerprint: fingerprint(h.refreshToken),
+      });
+      const started = await s.client.revoke(
+        { provider: 'oauth2', token: h.refreshToken },
+        { timing: fastTiming },
+      );
+      while (
+        oauth2.requestsTo('revocation').filter((r) => r.tokenFingerprint === fingerprint(h.refreshToken))
+          .length === 0
+      )
+        await delay(20);
+      await s.client.cancel(started.id);
+      const cancelled = await s.client.wait(started.id, { timeout: 60_000 });
+      assert.equal(cancelled.error?.code, 1);
+      const crec = await recordOf(cancelled);
+      assert.equal(crec.status, 'CANCELLED');
+      assert.equal(crec.errorCode, 'CANCELLED');
+    });
+
+    void it('a bulk job of mixed outcomes has exactly one record per target, agreeing with its counts', async () => {
+      // The first Revoke takes effect and its reply is lost: the retry finds it gone (alreadyRevoked).
+      s.emulator.injectFault({ method: 'Revoke', code: 14, afterHandling: true });
+      const requests: unknown[] = [
+        { provider: 'yandex-cloud', refreshTokenId: 'rt-10' },
+        { provider: 'yandex-cloud', refreshTokenId: 'rt-11' },
+        { provider: 'yandex-cloud', refreshTokenId: 'rt-never-issued' },
+        { provider: 'yandex-cloud', refreshTokenId: '' },
+        { provider: 'yandex-cloud', refreshTokenId: 'rt-12' },
+      ];
+      // NDJSON, so the invalid line is a failed target (an inline job is validated whole at its start).
+      const path = join(mkdtempSync(join(tmpdir(), 'evidence-mixed-')), 'targets.ndjson');
+      writeFileSync(path, requests.map((r) => JSON.stringify(r)).join('\n'));
+      const id = await startBulk(s, {
+        name: 'evidence-mixed',
+        source: { kind: 'ndjson', path },
+        pageSize: 2,
+        concurrency: 1,
+      });
+      const op = await waitBulk(s, id);
+      const r = op.response;
+      assert.ok(r, JSON.stringify(op.error));
+      assert.deepEqual(
+        [r.succeeded, r.alreadyRevoked, r.notFound, r.failed, r.skipped],
+        [2, 1, 1, 1, 0],
+        JSON.stringify(r),
+      );
+      const rows = await rowsOf({ jobId: id });
+      const byKey = new Map(rows.map((row) => [row.record.targetKey, row.record]));
+      assert.equal(rows.length, 5);
+      assert.deepEqual(
+        [0, 1, 2, 3, 4].map((i) => byKey.get(`target/${i}`)?.status),
+        ['ALREADY_REVOKED', 'REVOKED', 'NOT_FOUND', 'FAILED', 'REVOKED'] satisfies EvidenceStatus[],
+      );
+      const first = byKey.get('target/0');
+      assert.equal(first?.attempts, 2);
+      assert.equal(first?.recordId, `${id}/target/0`);
+      assert.equal(first?.jobId, id);
+      assert.equal(first?.operationId, id);
+      assert.equal(first?.verification, null);
+      assert.equal(byKey.get('target/3')?.errorCode, 'INVALID_ARGUMENT');
+      assert.ok(byKey.get('target/1')?.revokedAt);
+      assert.ok(byKey.get('target/1')?.providerReference.operationId, 'the Yandex operation id');
+      assert.deepEqual(r.evidence, { recorded: true, operationId: id, count: 5 });
+      recordHistory('bulk-evidence-mixed', await fetchHistory(s.temporal, id));
+
+      const dry = await startBulk(s, {
+        name: 'evidence-dry',
+        source: { kind: 'inline', requests: requests.slice(1, 3) as never },
+        dryRun: true,
+      });
+      const dop = await waitBulk(s, dry);
+      assert.equal(dop.response?.skipped, 2);
+      const drows = await rowsOf({ jobId: dry });
+      assert.deepEqual(
+        drows.map((row) => row.record.status),
+        ['SKIPPED', 'SKIPPED'],
+      );
+      assert.deepEqual(dop.response?.evidence, { recorded: true, operationId: dry, count: 2 });
+    });
+
+    void it("revokeSubject's children write one record each with jobId = the parent's id", async () => {
+      const g = oauth2.issueGrant('evidence-app');
+      secrets.add(g.refreshToken);
+      secrets.add(g.accessToken);
+      const started = await revokeSubject(s.client, {
+        subject: 'someone@example.com',
+        requests: [
+          { provider: 'yandex-cloud', refreshTokenId: 'rt-15' },
+          { provider: 'oauth2', token: g.refreshToken },
+        ],
+        timing: fastTiming,
+      });
+      const op = await waitRevokeSubject(s.client, started.id, { timeout: 60_000 });
+      const r = op.response as RevokeSubjectResponse;
+      assert.ok(r, JSON.stringify(op.error));
+      assert.deepEqual(r.evidence, { recorded: true, operationId: started.id, count: 2 });
+      recordHistory('revoke-subject-evidence', await fetchHistory(s.temporal, started.id));
+      const rows = await rowsOf({ jobId: started.id });
+      assert.deepEqual(rows.map((row) => [row.record.operationId, row.record.status]).sort(), [
+        [`${started.id}/0-yandex-cloud`, 'REVOKED'],
+        [`${started.id}/1-oauth2`, 'REVOKED'],
+      ]);
+    });
+
+    void it('writing the same records again (a re-run page, a replay) duplicates none', async () => {
+      const rows = await rowsOf({});
+      const before = rows.length;
+      const again = await ledger().append(rows.map((row) => row.record));
+      assert.equal(again.written, 0);
+      assert.equal((await rowsOf({})).length, before);
+    });
+  });
+}
