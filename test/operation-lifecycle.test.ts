@@ -57,7 +57,9 @@ void describe('transient failures', () => {
     assert.equal(final.error, undefined, 'the transient error is cleared once the call succeeds');
     assert.deepEqual(final.response?.refreshTokenIds, ['rt-1']);
     assert.equal(s.emulator.callsOf('Revoke').length, 3);
-    assert.equal(final.metadata.attempts, 3);
+    // Three Revoke attempts and the verification's List (a provider call too).
+    assert.equal(final.metadata.attempts, 4);
+    assert.equal(final.response?.verification?.state, 'VERIFIED');
     recordHistory('revoke-transient-retries', await fetchHistory(s.temporal, started.id));
   });
 });
