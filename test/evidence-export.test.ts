@@ -18,6 +18,7 @@ import {
   type ExportFormat,
 } from '../ledger/export';
 import { ed25519Pem, evidenceRecord, fillLedger } from './helpers/evidence-records';
+import { ledgerBackends } from './helpers/ledger-backends';
 
 const root = join(__dirname, '..');
 const TOTAL = 100_000;
@@ -79,106 +80,114 @@ async function* zip<A, B>(a: AsyncIterable<A>, b: AsyncIterable<B>): AsyncGenera
   }
 }
 
-void describe('evidence export: 100,000 records, NDJSON and CSV, streaming', () => {
-  // tmpfs when there is one: the test is about the export's memory, not about the disk's fsync.
-  const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'evidence-export-'));
-  const url = `sqlite:${join(dir, 'evidence.db')}`;
-  let ledger: EvidenceLedger;
+for (const backend of ledgerBackends()) {
+  void describe(
+    `evidence export (${backend.name}): 100,000 records, NDJSON and CSV, streaming`,
+    { skip: backend.skip ?? false },
+    () => {
+      // Files on tmpfs when there is one: the test is about the export's memory, not the disk's fsync.
+      const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'evidence-export-'));
+      let url: string;
+      let ledger: EvidenceLedger;
 
-  before(async () => {
-    const started = Date.now();
-    ledger = await openLedger({ url, signingKey: ed25519Pem().privateKey });
-    await fillLedger(ledger, 0, TOTAL, { batch: 1000 });
-    await ledger.checkpoint('filled');
-    process.stderr.write(`# filled ${TOTAL} records in ${Date.now() - started} ms\n`);
-  });
+      before(async () => {
+        const started = Date.now();
+        url = backend.name === 'sqlite' ? `sqlite:${join(dir, 'evidence.db')}` : await backend.freshUrl();
+        ledger = await openLedger({ url, signingKey: ed25519Pem().privateKey });
+        await fillLedger(ledger, 0, TOTAL, { batch: 1000 });
+        await ledger.checkpoint('filled');
+        process.stderr.write(`# ${backend.name}: filled ${TOTAL} records in ${Date.now() - started} ms\n`);
+      });
 
-  after(async () => {
-    await ledger?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+      after(async () => {
+        await ledger?.close();
+        await backend.stop();
+        rmSync(dir, { recursive: true, force: true });
+      });
 
-  for (const format of ['ndjson', 'csv'] as const) {
-    void it(`${format}: RSS grows < 20 % from 10k to 100k records, and the file reads back to the ledger's rows`, async (t) => {
-      const output = join(dir, `evidence.${format}`);
-      // The same export stopped at 10k records, in a process of its own: its peak is the baseline.
-      const small = await exportInChild(url, format, join(dir, `small.${format}`), 10_000);
-      const r = await exportInChild(url, format, output);
-      const mb = (n: number) => (n / 2 ** 20).toFixed(1);
-      const pct = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(1)} %`;
-      t.diagnostic(
-        `${format}: ${r.records} records in ${r.ms} ms (${r.writes} writes); peak RSS ${mb(small.peak)} MB ` +
-          `exporting 10k, ${mb(r.peak)} MB exporting 100k (${pct(small.peak, r.peak)}); within the 100k export ` +
-          `${mb(r.at10k)} MB at record 10k, ${mb(r.at100k)} MB at 100k (${pct(r.at10k, r.at100k)})`,
-      );
-      assert.equal(small.records, 10_000);
-      assert.equal(r.code, 0);
-      assert.equal(r.records, TOTAL);
-      assert.ok(
-        r.peak < small.peak * 1.2,
-        `peak RSS grew ${pct(small.peak, r.peak)} from 10k to 100k records`,
-      );
-      assert.ok(r.at100k < r.at10k * 1.2, `RSS grew ${pct(r.at10k, r.at100k)} from record 10k to 100k`);
-      // Written as it is read, not at the end: about 64 KiB at a time.
-      assert.ok(r.writes > 100, `${r.writes} writes`);
+      for (const format of ['ndjson', 'csv'] as const) {
+        void it(`${format}: RSS grows < 20 % from 10k to 100k records, and the file reads back to the ledger's rows`, async (t) => {
+          const output = join(dir, `evidence.${format}`);
+          // The same export stopped at 10k records, in a process of its own: its peak is the baseline.
+          const small = await exportInChild(url, format, join(dir, `small.${format}`), 10_000);
+          const r = await exportInChild(url, format, output);
+          const mb = (n: number) => (n / 2 ** 20).toFixed(1);
+          const pct = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(1)} %`;
+          t.diagnostic(
+            `${format}: ${r.records} records in ${r.ms} ms (${r.writes} writes); peak RSS ${mb(small.peak)} MB ` +
+              `exporting 10k, ${mb(r.peak)} MB exporting 100k (${pct(small.peak, r.peak)}); within the 100k export ` +
+              `${mb(r.at10k)} MB at record 10k, ${mb(r.at100k)} MB at 100k (${pct(r.at10k, r.at100k)})`,
+          );
+          assert.equal(small.records, 10_000);
+          assert.equal(r.code, 0);
+          assert.equal(r.records, TOTAL);
+          assert.ok(
+            r.peak < small.peak * 1.2,
+            `peak RSS grew ${pct(small.peak, r.peak)} from 10k to 100k records`,
+          );
+          assert.ok(r.at100k < r.at10k * 1.2, `RSS grew ${pct(r.at10k, r.at100k)} from record 10k to 100k`);
+          // Written as it is read, not at the end: about 64 KiB at a time.
+          assert.ok(r.writes > 100, `${r.writes} writes`);
 
-      let n = 0;
-      for await (const [fromFile, stored, k] of zip(
-        readExport(createReadStream(output), format),
-        ledger.query(),
-      )) {
-        // Every field, chain fields included, and the record is the one appended.
-        assert.deepEqual(fromFile, stored, `row ${k}`);
-        assert.deepEqual(stored.record, evidenceRecord(k), `record ${k}`);
-        n++;
+          let n = 0;
+          for await (const [fromFile, stored, k] of zip(
+            readExport(createReadStream(output), format),
+            ledger.query(),
+          )) {
+            // Every field, chain fields included, and the record is the one appended.
+            assert.deepEqual(fromFile, stored, `row ${k}`);
+            assert.deepEqual(stored.record, evidenceRecord(k), `record ${k}`);
+            n++;
+          }
+          assert.equal(n, TOTAL);
+        });
       }
-      assert.equal(n, TOTAL);
-    });
-  }
 
-  void it('waits for drain: a slow output holds no more than about one chunk at a time', async () => {
-    let most = 0;
-    let chunks = 0;
-    const slow = new Writable({
-      highWaterMark: 1024,
-      write(_chunk, _encoding, callback) {
-        chunks++;
-        setTimeout(callback, 1);
-      },
-    });
-    const queued = () => (most = Math.max(most, slow.writableLength));
-    const written = await exportEvidence(ledger, { limit: 5000 }, 'ndjson', {
-      write: (s: string) => {
-        const ok = slow.write(s);
-        queued();
-        return ok;
-      },
-      once: (event, listener) => slow.once(event, listener),
-    });
-    assert.equal(written, 5000);
-    assert.ok(chunks > 10, `${chunks} chunks`);
-    // A chunk is about 64 KiB of text; without waiting, all 5000 rows (about 4 MB) would queue.
-    assert.ok(most < 200 * 1024, `${most} bytes queued at most`);
-  });
+      void it('waits for drain: a slow output holds no more than about one chunk at a time', async () => {
+        let most = 0;
+        let chunks = 0;
+        const slow = new Writable({
+          highWaterMark: 1024,
+          write(_chunk, _encoding, callback) {
+            chunks++;
+            setTimeout(callback, 1);
+          },
+        });
+        const queued = () => (most = Math.max(most, slow.writableLength));
+        const written = await exportEvidence(ledger, { limit: 5000 }, 'ndjson', {
+          write: (s: string) => {
+            const ok = slow.write(s);
+            queued();
+            return ok;
+          },
+          once: (event, listener) => slow.once(event, listener),
+        });
+        assert.equal(written, 5000);
+        assert.ok(chunks > 10, `${chunks} chunks`);
+        // A chunk is about 64 KiB of text; without waiting, all 5000 rows (about 4 MB) would queue.
+        assert.ok(most < 200 * 1024, `${most} bytes queued at most`);
+      });
 
-  void it('filters apply to the export, and onProgress counts every 1000 rows and at the end', async () => {
-    let text = '';
-    const seen: number[] = [];
-    const n = await exportEvidence(
-      ledger,
-      { provider: 'authlete', status: 'FAILED', limit: 2500 },
-      'csv',
-      { write: (s: string) => (text += s) },
-      (k) => seen.push(k),
-    );
-    assert.equal(n, 2500);
-    assert.deepEqual(seen, [1000, 2000, 2500]);
-    const rows: LedgerRow[] = [];
-    for await (const row of readCsvExport(Readable.from([text]))) rows.push(row);
-    assert.equal(rows.length, 2500);
-    assert.ok(rows.every((r) => r.record.provider === 'authlete' && r.record.status === 'FAILED'));
-  });
-});
+      void it('filters apply to the export, and onProgress counts every 1000 rows and at the end', async () => {
+        let text = '';
+        const seen: number[] = [];
+        const n = await exportEvidence(
+          ledger,
+          { provider: 'authlete', status: 'FAILED', limit: 2500 },
+          'csv',
+          { write: (s: string) => (text += s) },
+          (k) => seen.push(k),
+        );
+        assert.equal(n, 2500);
+        assert.deepEqual(seen, [1000, 2000, 2500]);
+        const rows: LedgerRow[] = [];
+        for await (const row of readCsvExport(Readable.from([text]))) rows.push(row);
+        assert.equal(rows.length, 2500);
+        assert.ok(rows.every((r) => r.record.provider === 'authlete' && r.record.status === 'FAILED'));
+      });
+    },
+  );
+}
 
 void describe('evidence export: reading back', () => {
   const row: LedgerRow = {
