@@ -12,7 +12,7 @@ import {
   type RevokeTokensOperation,
 } from '../api';
 import { DEFAULT_CLIENTS, startAuthleteEmulator, type AuthleteEmulator } from '../emulators/authlete';
-import { fastTiming } from './helpers/history';
+import { fastTiming, fetchHistory, recordHistory } from './helpers/history';
 import { createTestStack, type TestStack } from './helpers/stack';
 
 const ORG_TOKEN = 'authlete-verify-org-token-9d2c41';
@@ -128,6 +128,7 @@ void describe('revokeTokens at authlete: verification', () => {
     assert.equal(op.metadata.attempts, 2, 'the revoke and the introspection');
     assert.equal(emu.tokens(svc).length, 1);
     assert.equal(emu.tokens(svc)[0]?.accessToken, other?.accessToken);
+    recordHistory('authlete-verified-by-introspection', await fetchHistory(stack.temporal, op.id));
   });
 
   void it('by subject (and by client + subject): VERIFIED when the token list has nothing matching left', async () => {
@@ -155,6 +156,7 @@ void describe('revokeTokens at authlete: verification', () => {
       emu.tokens(svc).map((t) => t.subject),
       ['carol'],
     );
+    recordHistory('authlete-verified-by-token-list', await fetchHistory(stack.temporal, all.id));
   });
 
   void it('STILL_ACTIVE when Authlete acknowledges the revoke but keeps the token: 3 revokes, then INTERNAL, never success', async () => {
@@ -184,6 +186,7 @@ void describe('revokeTokens at authlete: verification', () => {
       return true;
     });
     assert.ok(!op.error?.message.includes(t?.accessToken ?? '\u0000'));
+    recordHistory('authlete-still-active', await fetchHistory(stack.temporal, op.id));
   });
 
   void it('a transient introspection failure is retried like the revoke, then answers', async () => {

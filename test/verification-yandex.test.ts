@@ -14,7 +14,7 @@ import {
   type RevokeTokensOperation,
 } from '../api';
 import { startYandexEmulator, type YandexEmulator } from '../emulators/yandex-cloud';
-import { fastTiming } from './helpers/history';
+import { fastTiming, fetchHistory, recordHistory } from './helpers/history';
 import { createTestStack, type TestStack } from './helpers/stack';
 
 const ME = 'verify-subject';
@@ -92,6 +92,7 @@ void describe('revokeTokens at yandex-cloud: verification by RefreshTokenService
     assert.ok(list && lastGet && list.at >= lastGet.at);
     assert.ok(!activeIds().has(id) && activeIds().has(keep));
     assert.equal(op.metadata.attempts, 3, 'Revoke, one Get, one List');
+    recordHistory('yandex-verified-by-list', await fetchHistory(stack.temporal, op.id));
   });
 
   void it('by filter on another subject: VERIFIED when no matching token is left, with the filter sent to List', async () => {
@@ -150,6 +151,7 @@ void describe('revokeTokens at yandex-cloud: verification by RefreshTokenService
       assert.equal(err.cause.type, 'INTERNAL');
       return true;
     });
+    recordHistory('yandex-still-active', await fetchHistory(stack.temporal, op.id));
   });
 
   void it('a provider that catches up: the second Revoke of the still-listed id takes, VERIFIED, the response names the second operation', async () => {
