@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import type { EvidenceRecord, EvidenceStatus } from '../api';
 import { type EvidenceLedger, LedgerConfigError, type LedgerRow, openLedger } from '../ledger';
-import { canonicalJson, rowHash } from '../ledger/canonical';
+import { canonicalJson, rowHash, sha256Hex } from '../ledger/canonical';
 import { ledgerBackends } from './helpers/ledger-backends';
 
 const keyPair = () => {
@@ -386,7 +386,10 @@ for (const backend of ledgerBackends()) {
       };
       for (const h of Object.values(body.heads)) h.seq -= 1;
       const altered = `${head}.${Buffer.from(JSON.stringify(body)).toString('base64url')}.${sig}`;
-      await tamper(url, [['UPDATE ledger_checkpoints SET jws = ? WHERE id = 2', [altered]]]);
+      // The stored hash made to match, so only the signature can tell.
+      await tamper(url, [
+        ['UPDATE ledger_checkpoints SET jws = ?, hash = ? WHERE id = 2', [altered, sha256Hex(altered)]],
+      ]);
       const p = await firstProblem(ledger);
       assert.deepEqual([p.kind, p.checkpointId], ['FORGED_CHECKPOINT', '2']);
     });

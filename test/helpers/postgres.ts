@@ -19,22 +19,27 @@ export interface PostgresCluster {
   stop(): Promise<void>;
 }
 
-/** Where the server binaries are: PG_BIN, else PostgreSQL 15's Debian path, else the newest installed. */
+/**
+ * Where the server binaries are: PG_BIN when set (only there), else PostgreSQL 15's Debian path,
+ * else the newest version installed under /usr/lib/postgresql.
+ */
 export function postgresBin(): string | undefined {
-  const candidates = [process.env.PG_BIN, '/usr/lib/postgresql/15/bin'];
+  const has = (dir: string) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'));
+  if (process.env.PG_BIN) return has(process.env.PG_BIN) ? process.env.PG_BIN : undefined;
+  const candidates = ['/usr/lib/postgresql/15/bin'];
   try {
     for (const v of readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)))
       candidates.push(`/usr/lib/postgresql/${v}/bin`);
   } catch {
     // no Debian PostgreSQL at all
   }
-  return candidates.find((dir) => dir && existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
+  return candidates.find(has);
 }
 
 /** Why PostgreSQL tests cannot run here, or undefined when they can. */
 export function postgresUnavailable(): string | undefined {
   if (postgresBin()) return undefined;
-  return 'PostgreSQL server binaries are missing (/usr/lib/postgresql/15/bin/initdb; Debian: `apt-get install postgresql`, or set PG_BIN)';
+  return `PostgreSQL server binaries are missing (${process.env.PG_BIN || '/usr/lib/postgresql/15/bin'}/initdb; Debian: \`apt-get install postgresql\`, or set PG_BIN)`;
 }
 
 /** The unprivileged user the cluster runs as when we are root (PostgreSQL refuses root). */
