@@ -140,6 +140,27 @@ void describe('oauth2 verification: RFC 7662 introspection after the revoke', ()
   });
 });
 
+void describe('oauth2 verification: a check that fails for good', () => {
+  void it('a 401 from the introspection endpoint leaves the revoke done and the verification UNVERIFIABLE, with the reason', async () => {
+    const g = emu.issueGrant('verifier');
+    emu.injectFault({
+      endpoint: 'introspection',
+      status: 401,
+      body: { error: 'invalid_client' },
+      tokenFingerprint: fingerprint(g.refreshToken),
+    });
+    const op = await revoke(g.refreshToken);
+    assert.equal(op.error, undefined, JSON.stringify(op.error));
+    assert.equal(op.response?.revoked, true);
+    const v = op.response?.verification;
+    assert.equal(v?.state, 'UNVERIFIABLE');
+    assert.match(v?.detail ?? '', /failed for good.*UNAUTHENTICATED|failed for good.*invalid_client/i);
+    assert.equal(calls('introspection', g.refreshToken).length, 1, 'a permanent failure is not retried');
+    assert.equal(calls('revocation', g.refreshToken).length, 1);
+    assert.ok(!JSON.stringify(op).includes(g.refreshToken), 'no token in the Operation');
+  });
+});
+
 void describe('oauth2 verification: "200" is not "dead"', () => {
   void it('the same 200 from the revocation endpoint; only introspection tells a dead token from a kept one', async () => {
     // A token the server never issued: RFC 7009 §2.2 answers 200, and introspection says inactive.

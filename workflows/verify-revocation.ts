@@ -1,6 +1,7 @@
-import { sleep } from '@temporalio/workflow';
+import { ActivityFailure, isCancellation, sleep } from '@temporalio/workflow';
 import {
   Code,
+  codeName,
   MAX_REVOKES_WHILE_STILL_ACTIVE,
   STILL_ACTIVE_REASON,
   TypeUrl,
@@ -8,7 +9,7 @@ import {
   type Status,
   type Verification,
 } from '../api';
-import { ProviderOperationFailed } from './failures';
+import { ProviderOperationFailed, statusOf } from './failures';
 import { revokeAtProvider, verifyAtProvider, type ProviderContext, type ProviderResult } from './providers';
 
 /** The ErrorInfo domain of the engine's own reasons. */
@@ -42,6 +43,30 @@ export function stillActiveStatus(request: RevocationRequest, v: Verification, r
 }
 
 /**
+ * The provider's verify step, where a check that failed for good (the client may not introspect: 401,
+ * 403; retries exhausted) is UNVERIFIABLE with the reason: the revoke was acknowledged, and a failed
+ * check is not evidence that the token still works, nor that it is dead.
+ */
+async function verifyOnce(
+  request: RevocationRequest,
+  result: ProviderResult,
+  ctx: ProviderContext,
+): Promise<Verification> {
+  try {
+    return await verifyAtProvider(request, result, ctx);
+  } catch (err) {
+    if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
+    const status = statusOf(err);
+    return {
+      state: 'UNVERIFIABLE',
+      method: 'provider check',
+      checkedAt: new Date().toISOString(),
+      detail: `the check failed for good, so nothing is known: ${codeName(status.code)}: ${status.message}`,
+    };
+  }
+}
+
+/**
  * Revokes, then asks the provider whether the token still works. STILL_ACTIVE revokes again (after
  * a backoff that gives a lagging provider time) up to MAX_REVOKES_WHILE_STILL_ACTIVE revokes in all,
  * then fails with stillActiveStatus: never a success while the token works.
@@ -53,7 +78,7 @@ export async function revokeAndVerify(
   let result = await revokeAtProvider(request, ctx);
   for (let revokes = 1; ; revokes++) {
     ctx.state.phase('VERIFYING');
-    const verification = await verifyAtProvider(request, result, ctx);
+    const verification = await verifyOnce(request, result, ctx);
     ctx.state.update({ verification: verification.state, verificationDetail: verification.detail });
     if (verification.state !== 'STILL_ACTIVE') return { ...result, verification };
     if (revokes >= MAX_REVOKES_WHILE_STILL_ACTIVE) {
