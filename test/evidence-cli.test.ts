@@ -233,6 +233,13 @@ for (const backend of ledgerBackends()) {
       const forged = await run('verify', '--public-key', otherPublicFile);
       assert.equal(forged.code, 1);
       assert.match(forged.stderr, /^error: FORGED_CHECKPOINT at checkpoint 1: /m);
+      // Without --public-key: the .pub.pem the worker writes beside the signing key, when there is one.
+      const beside = keyFile.replace(/\.pem$/, '.pub.pem');
+      writeFileSync(beside, readFileSync(otherPublicFile));
+      const besideRun = await run('verify');
+      rmSync(beside);
+      assert.equal(besideRun.code, 1);
+      assert.match(besideRun.stderr, /^error: FORGED_CHECKPOINT/m);
 
       // An export edited after the fact no longer matches the ledger, and the record is named.
       const edited = join(dir, 'edited.ndjson');

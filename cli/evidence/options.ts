@@ -105,6 +105,10 @@ export function queryOf(flags: FilterFlags): EvidenceQuery {
   return q;
 }
 
+/** Where the worker writes the public key of a signing key file, beside it (worker/ledger.ts). */
+export const publicKeyFileOf = (signingKeyFile: string): string =>
+  signingKeyFile.replace(/(\.pem)?$/, '.pub.pem');
+
 /** The signing key file: LEDGER_SIGNING_KEY_FILE, else the one `npm start` creates. */
 export const signingKeyFileOf = (env: NodeJS.ProcessEnv): string =>
   env.LEDGER_SIGNING_KEY_FILE || DEFAULT_SIGNING_KEY_FILE;
@@ -126,18 +130,23 @@ export async function openEvidence(
 ): Promise<EvidenceClient> {
   const env = ctx.io.env;
   const keyOptions: { publicKey?: string; signingKey?: string } = {};
-  if (keys === 'signing' || (keys === 'public' && flags.publicKey === undefined)) {
-    const file = flags.signingKey ?? signingKeyFileOf(env);
-    const flag = flags.signingKey !== undefined ? '--signing-key' : '--signing-key (LEDGER_SIGNING_KEY_FILE)';
-    if (keys === 'public' && !existsSync(file)) {
-      throw new ConfigError('--public-key', `needed: no signing key at ${file} to derive it from`);
+  const signingFile = flags.signingKey ?? signingKeyFileOf(env);
+  const signingFlag =
+    flags.signingKey !== undefined ? '--signing-key' : '--signing-key (LEDGER_SIGNING_KEY_FILE)';
+  if (keys === 'signing') {
+    const pem = await readKeyFile(signingFile, signingFlag);
+    keyOptions.publicKey = publicKeyOf(pem, signingFlag);
+    keyOptions.signingKey = pem;
+  } else if (keys === 'public') {
+    // The public key the worker writes beside its signing key, else one derived from the signing key.
+    const beside = publicKeyFileOf(signingFile);
+    if (flags.publicKey !== undefined || existsSync(beside)) {
+      keyOptions.publicKey = await readKeyFile(flags.publicKey ?? beside, '--public-key');
+    } else if (existsSync(signingFile)) {
+      keyOptions.publicKey = publicKeyOf(await readKeyFile(signingFile, signingFlag), signingFlag);
+    } else {
+      throw new ConfigError('--public-key', `needed: no ${beside} and no signing key at ${signingFile}`);
     }
-    const pem = await readKeyFile(file, flag);
-    keyOptions.publicKey = publicKeyOf(pem, flag);
-    if (keys === 'signing') keyOptions.signingKey = pem;
-  }
-  if (keys === 'public' && flags.publicKey !== undefined) {
-    keyOptions.publicKey = await readKeyFile(flags.publicKey, '--public-key');
   }
   const url = ledgerUrlOf(env, flags.ledger);
   try {

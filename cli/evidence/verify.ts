@@ -11,6 +11,7 @@ import {
   addLedgerOption,
   evidenceAction,
   openEvidence,
+  publicKeyFileOf,
   signingKeyFileOf,
   type KeyFlags,
   type LedgerFlags,
@@ -42,7 +43,7 @@ export function addEvidenceVerify(evidence: Command, ctx: CliContext): void {
   addLedgerOption(cmd)
     .option(
       '--public-key <file>',
-      `Ed25519 public key (PEM or JWK) that signed the checkpoints (default: derived from LEDGER_SIGNING_KEY_FILE, else ${signingKeyFileOf({})})`,
+      `Ed25519 public key (PEM or JWK) of the checkpoints' signing key (default: ${publicKeyFileOf(signingKeyFileOf({}))}, beside LEDGER_SIGNING_KEY_FILE, else derived from that key)`,
     )
     .option('--file <export>', 'also check this export (NDJSON or CSV) against the ledger')
     .addOption(
