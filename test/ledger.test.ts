@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
@@ -96,6 +98,22 @@ async function tamper(
   }
   return last;
 }
+
+/** A writer process: appends 150 targets built from TEMPLATE in pages of 20, prints written=N. */
+const WRITER_PROCESS = `
+const { openLedger } = require('./ledger');
+(async () => {
+  const t = JSON.parse(process.env.TEMPLATE);
+  const records = Array.from({ length: 150 }, (_, i) => ({ ...t, targetKey: 'target/' + i, recordId: t.operationId + '/target/' + i }));
+  if (process.env.ORDER === 'reverse') records.reverse();
+  const ledger = await openLedger({ url: process.env.LEDGER_URL, signingKey: process.env.LEDGER_KEY, checkpointEvery: 40 });
+  let written = 0;
+  for (let i = 0; i < records.length; i += 20) written += (await ledger.append(records.slice(i, i + 20))).written;
+  await ledger.checkpoint('writer done');
+  await ledger.close();
+  process.stdout.write('written=' + written + '\\n');
+})().catch((err) => { console.error(err); process.exit(1); });
+`;
 
 for (const backend of ledgerBackends()) {
   void describe(`evidence ledger (${backend.name})`, { skip: backend.skip ?? false }, () => {
@@ -240,6 +258,47 @@ for (const backend of ledgerBackends()) {
         { ok: true, records: 60, streams: 2, checkpoints: 0, purges: [] },
       );
       assert.ok(report.checkpoints >= 2);
+    });
+
+    void it('three processes open a new ledger at once and write the same job into it', async () => {
+      const url = await backend.freshUrl();
+      const operationId = `job-${++serial}`;
+      const template = record({ operationId, jobId: operationId });
+      // Each process opens the new database (its migrations race) and appends every target of the
+      // job in pages of 20, in its own order; every id must end up stored once.
+      const child = (order: 'forward' | 'reverse') =>
+        new Promise<number>((resolve, reject) => {
+          const p = spawn(process.execPath, ['--import', 'tsx', '-e', WRITER_PROCESS], {
+            cwd: join(__dirname, '..'),
+            env: {
+              ...process.env,
+              LEDGER_URL: url,
+              LEDGER_KEY: keys.signingKey,
+              TEMPLATE: JSON.stringify(template),
+              ORDER: order,
+            },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          let out = '';
+          p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+          p.stderr.on('data', (d: Buffer) => (out += d.toString()));
+          p.once('exit', (code) =>
+            code === 0 ? resolve(Number(/written=(\d+)/.exec(out)?.[1])) : reject(new Error(out)),
+          );
+        });
+      const written = await Promise.all([child('forward'), child('reverse'), child('forward')]);
+      assert.equal(
+        written.reduce((a, b) => a + b, 0),
+        150,
+        `written per process: ${written.join(', ')}`,
+      );
+      const ledger = await ledgerAt(url);
+      const stored = await rows(ledger, { jobId: operationId });
+      assert.equal(new Set(stored.map((r) => r.record.recordId)).size, 150);
+      assert.equal(stored.length, 150);
+      const report = await ledger.verify();
+      assert.equal(report.ok, true, JSON.stringify(report.problem));
+      assert.equal(report.records, 150);
     });
 
     void it('two writers racing on the same ids end with exactly one row each', async () => {
