@@ -37,8 +37,12 @@ afterEach(async () => {
   stack = undefined;
 });
 
+/** EVIDENCE_CRASH_BACKEND=sqlite (or postgres) runs one backend only. */
+const only = process.env.EVIDENCE_CRASH_BACKEND;
+
 for (const backend of ledgerBackends()) {
-  void describe(`evidence under worker crashes (${backend.name})`, { skip: backend.skip ?? false }, () => {
+  const skip = backend.skip ?? (only && only !== backend.name ? `EVIDENCE_CRASH_BACKEND=${only}` : false);
+  void describe(`evidence under worker crashes (${backend.name})`, { skip }, () => {
     const workers: WorkerProcess[] = [];
     after(async () => {
       workers.forEach((w) => w.child.kill('SIGKILL'));

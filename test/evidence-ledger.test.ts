@@ -19,6 +19,7 @@ import {
   type GoogleIdentityPlatformEmulator,
 } from '../emulators/google-identity-platform';
 import { startOAuth2Emulator, type OAuth2Emulator } from '../emulators/oauth2';
+import pg from 'pg';
 import type { EvidenceLedger, LedgerRow } from '../ledger';
 import { fastTiming, fetchHistory, recordHistory } from './helpers/history';
 import { ledgerBackends } from './helpers/ledger-backends';
@@ -35,6 +36,7 @@ for (const backend of ledgerBackends()) {
     let oauth2: OAuth2Emulator;
     let authlete: AuthleteEmulator;
     let google: GoogleIdentityPlatformEmulator;
+    let ledgerUrl = '';
     /** Every token and credential the tests used: none may be in a ledger row. */
     const secrets = new Set<string>([apiKey, clientSecret, DEFAULT_SERVICE_ACCESS_TOKEN]);
     const ledger = (): EvidenceLedger => {
@@ -59,7 +61,7 @@ for (const backend of ledgerBackends()) {
       });
       authlete = await startAuthleteEmulator();
       google = await startGoogleIdentityPlatformEmulator({ apiKeys: [apiKey] });
-      const tokens = Array.from({ length: 20 }, (_, i) => ({
+      const tokens = Array.from({ length: 40 }, (_, i) => ({
         id: `rt-${i}`,
         subjectId: subject,
         clientId: 'client-a',
@@ -84,7 +86,10 @@ for (const backend of ledgerBackends()) {
             },
             'google-identity-platform': { default: { baseUrl: google.baseUrl, apiKey } },
           },
-          ledger: { url: await backend.freshUrl(), signingKeyFile: join(dir, 'signing-key.pem') },
+          ledger: {
+            url: (ledgerUrl = await backend.freshUrl()),
+            signingKeyFile: join(dir, 'signing-key.pem'),
+          },
         },
       );
       await s.startWorker();
@@ -296,9 +301,64 @@ for (const backend of ledgerBackends()) {
       ]);
     });
 
+    // Deterministic "crash after the append, before the page returned": the page's append is held
+    // (a SHARE lock on ledger_records blocks INSERT) past the heartbeat timeout, so the server gives
+    // the attempt up; the lock is released once it has, so the append commits before attempt 2 runs.
+    // Attempt 2 must adopt the 20 records instead of revoking again (which would count alreadyRevoked).
+    void it(
+      'a page retried after its earlier attempt recorded its targets adopts their outcomes and revokes none again',
+      {
+        skip:
+          backend.name === 'postgres' ? false : 'needs a table lock that blocks writers only (PostgreSQL)',
+      },
+      async () => {
+        const url = ledgerUrl;
+        const lockClient = new pg.Client({ connectionString: url });
+        await lockClient.connect();
+        try {
+          await lockClient.query('BEGIN');
+          await lockClient.query('LOCK TABLE ledger_records IN SHARE MODE');
+          const ids = Array.from({ length: 20 }, (_, i) => `rt-${20 + i}`);
+          const revokesBefore = s.emulator.callsOf('Revoke').length;
+          const id = await startBulk(s, {
+            name: 'evidence-adopt',
+            source: {
+              kind: 'inline',
+              requests: ids.map((refreshTokenId) => ({ provider: 'yandex-cloud', refreshTokenId })),
+            },
+            pageSize: 20,
+            concurrency: 5,
+          });
+          const handle = s.temporal.workflow.getHandle(id);
+          const until = Date.now() + 60_000;
+          for (;;) {
+            const pending = (await handle.describe()).raw.pendingActivities ?? [];
+            if (pending.some((a) => (a.attempt ?? 0) >= 2)) break;
+            assert.ok(Date.now() < until, 'the page attempt never timed out');
+            await delay(25);
+          }
+          await lockClient.query('COMMIT');
+          const op = await waitBulk(s, id);
+          const r = op.response;
+          assert.ok(r, JSON.stringify(op.error));
+          assert.equal(s.emulator.callsOf('Revoke').length - revokesBefore, 20, 'no target revoked twice');
+          assert.deepEqual([r.succeeded, r.alreadyRevoked, r.processed], [20, 0, 20]);
+          const rows = await rowsOf({ jobId: id });
+          assert.deepEqual(
+            rows.map((row) => row.record.status),
+            Array.from({ length: 20 }, () => 'REVOKED'),
+          );
+        } finally {
+          await lockClient.query('ROLLBACK').catch(() => undefined);
+          await lockClient.end();
+        }
+      },
+    );
+
     void it('writing the same records again (a re-run page, a replay) duplicates none', async () => {
       const rows = await rowsOf({});
       const before = rows.length;
+      assert.ok(before >= 20, `${before} records written by the tests before`);
       const again = await ledger().append(rows.map((row) => row.record));
       assert.equal(again.written, 0);
       assert.equal((await rowsOf({})).length, before);
