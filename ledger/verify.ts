@@ -109,8 +109,8 @@ function belongsElsewhere(row: StoredRow, later: readonly StoredRow[]): boolean 
 async function checkRow(
   c: SqlConn,
   row: StoredRow,
-  expected: { seq: number; prev: string; previous: StoredRow | undefined },
-  later: readonly StoredRow[],
+  expected: { seq: number; prev: string; previous: StoredRow | undefined; confirmed: number },
+  later: () => readonly StoredRow[],
   bound: Map<number, Bound>,
 ): Promise<Found | undefined> {
   const { streamId } = row;
@@ -146,7 +146,7 @@ async function checkRow(
     return new Found({ kind: 'EDITED', ...at, message: `${name}: its prevHash was altered` });
   }
   if (!selfOk) {
-    if (belongsElsewhere(row, later))
+    if (belongsElsewhere(row, later()))
       return new Found({
         kind: 'REORDERED',
         ...at,
@@ -171,7 +171,7 @@ async function checkRow(
       kind: 'CHECKPOINT_MISMATCH',
       ...at,
       checkpointId: b.checkpointId,
-      message: `checkpoint ${b.checkpointId} binds ${name} to another hash: the stream was rewritten from here on`,
+      message: `checkpoint ${b.checkpointId} binds ${name} to another hash: the stream was rewritten and rehashed after row ${expected.confirmed}, the last row a checkpoint confirms`,
     });
   return undefined;
 }
@@ -231,6 +231,7 @@ async function walkStream(c: SqlConn, streamId: string, cps: Checkpoints): Promi
   let expectedSeq = start.seq + 1;
   let expectedPrev = start.hash;
   let previous: StoredRow | undefined;
+  let confirmed = start.seq;
   for (;;) {
     const rows = (
       await c.all(
@@ -242,14 +243,15 @@ async function walkStream(c: SqlConn, streamId: string, cps: Checkpoints): Promi
       const found = await checkRow(
         c,
         row,
-        { seq: expectedSeq, prev: expectedPrev, previous },
-        rows.slice(i + 1),
+        { seq: expectedSeq, prev: expectedPrev, previous, confirmed },
+        () => rows.slice(i + 1),
         bound,
       );
       if (found) return found;
       expectedPrev = row.hash;
       expectedSeq += 1;
       previous = row;
+      if (bound.has(row.seq)) confirmed = row.seq;
     }
     if (rows.length < 1000) break;
   }

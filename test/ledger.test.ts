@@ -352,11 +352,11 @@ for (const backend of ledgerBackends()) {
 
     void it('a body edited and the chain rehashed is caught by the checkpoints', async () => {
       const { url, ledger } = await filled();
-      // Rewrite row 3's subject and recompute every hash from there on (what a careful forger does).
-      let prev = (await rows(ledger))[1]!.hash;
+      // Rewrite row 10's subject and recompute every hash from there on (what a careful forger does).
+      let prev = (await rows(ledger))[8]!.hash;
       const statements: [string, (string | number | null)[]][] = [];
-      for (const r of (await rows(ledger)).slice(2)) {
-        const record = r.seq === 3 ? { ...r.record, subject: 'mallory' } : r.record;
+      for (const r of (await rows(ledger)).slice(9)) {
+        const record = r.seq === 10 ? { ...r.record, subject: 'mallory' } : r.record;
         const body = canonicalJson(record);
         const hash = rowHash(body, {
           prevHash: prev,
@@ -374,9 +374,10 @@ for (const backend of ledgerBackends()) {
       const p = await firstProblem(ledger);
       assert.deepEqual(
         [p.kind, p.seq, p.checkpointId],
-        ['CHECKPOINT_MISMATCH', 8, '1'],
+        ['CHECKPOINT_MISMATCH', 12, '2'],
         'the first row a checkpoint binds',
       );
+      assert.match(p.message, /rewritten and rehashed after row 8, the last row a checkpoint confirms/);
     });
 
     void it('a deleted row is DELETED at its seq', async () => {
