@@ -309,3 +309,68 @@ for (const backend of ledgerBackends()) {
     });
   });
 }
+
+void describe('docs/auditing.md: the auditor commands run as written', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'evidence-docs-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The `npm run -s revoke -- evidence …` lines of the doc's shell blocks, as argument lists. */
+  function docCommands(): string[][] {
+    const doc = readFileSync(join(root, 'docs', 'auditing.md'), 'utf8');
+    const blocks = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+    return blocks
+      .flatMap((b) => b.split('\n'))
+      .map((line) => line.replace(/\s+#.*$/, '').trim())
+      .filter((line) => line.startsWith('npm run -s revoke -- evidence '))
+      .map((line) => line.slice('npm run -s revoke -- '.length).split(/\s+/));
+  }
+
+  void it('verify, export, verify --file, list, show and purge exit 0 against a ledger like npm start writes', async () => {
+    const commands = docCommands();
+    assert.ok(commands.length >= 7, `${commands.length} commands`);
+    const keys = ed25519Pem();
+    const keyFile = join(dir, 'ledger-signing-key.pem');
+    writeFileSync(keyFile, keys.privateKey);
+    // What the operators hand over (the doc's `cp`), under the name the doc uses.
+    writeFileSync(join(dir, 'ledger-public.pem'), keys.publicKey);
+    const url = `sqlite:${join(dir, 'evidence.db')}`;
+    const ledger = await openLedger({ url, signingKey: keys.privateKey });
+    // The ids the doc's examples name, besides ordinary records (some of alice's, all in 2026).
+    const single = 'revoke-0f6e0c2a-1d6b-4a8e-9c53-1b2f0e9a7d41';
+    const job = 'bulk-0f6e0c2a-1d6b-4a8e-9c53-1b2f0e9a7d41';
+    const named: EvidenceRecord[] = [
+      {
+        ...evidenceRecord(0, undefined, 'docs'),
+        recordId: `${single}/request`,
+        operationId: single,
+        jobId: null,
+        targetKey: 'request',
+      },
+      {
+        ...evidenceRecord(1, undefined, 'docs'),
+        recordId: `${job}/target/1`,
+        operationId: job,
+        jobId: job,
+        targetKey: 'target/1',
+        status: 'FAILED',
+        errorCode: 'UNAVAILABLE',
+        revokedAt: null,
+      },
+    ];
+    await ledger.append([
+      ...recordsOf(10, 30).map((r, i) => (i % 3 ? r : { ...r, subject: 'alice' })),
+      ...named,
+    ]);
+    await ledger.checkpoint('docs');
+    await ledger.close();
+    // Files the commands name live in the scratch directory, not the checkout.
+    const env = { LEDGER_URL: url, LEDGER_SIGNING_KEY_FILE: keyFile };
+    for (const args of commands) {
+      const local = args.map((a) => (/\.(ndjson|csv|pem)$/.test(a) ? join(dir, a) : a));
+      const r = await runCliCaptured(local, env, 'yes\n');
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      if (args[1] === 'show' || args[1] === 'list')
+        assert.doesNotMatch(r.stdout, /^no evidence records/, args.join(' '));
+    }
+  });
+});
