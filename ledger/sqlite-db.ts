@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from './node-sqlite';
 import { type Db, Mutex, type SqlConn, type SqlRow, type SqlValue } from './db';
 import { MIGRATIONS_TABLE, migrations } from './migrations';
 

@@ -10,7 +10,7 @@ import type {
 } from '@temporalio/worker';
 import type { AdapterProvider, ConnectionRegistry } from '../activities';
 import { providerOfEvidenceActivity } from '../api/evidence';
-import { EngineMetrics, MIXED, outcomeLabel, providerOfActivity } from '../api/metric-names';
+import { EngineMetrics, INVALID, MIXED, outcomeLabel, providerOfActivity } from '../api/metric-names';
 import { providerKeys } from '../api/requests';
 
 /** A connection label the worker vouches for: a configured name, or `unconfigured`. */
@@ -35,9 +35,14 @@ export function providerCallTelemetry(registry: ConnectionRegistry): ActivityInt
   return (ctx: Context) => {
     const provider = providerOfActivity(ctx.info.activityType);
     const evidenceOf = providerOfEvidenceActivity(ctx.info.activityId);
-    // Only a known provider key reaches a log field.
-    const logProvider =
-      provider ?? ((providerKeys as string[]).includes(evidenceOf ?? '') ? evidenceOf : undefined);
+    // Only a known provider key reaches a log field; an invalid request's operation logs `invalid`.
+    const evidenceProvider =
+      evidenceOf === undefined
+        ? undefined
+        : (providerKeys as string[]).includes(evidenceOf)
+          ? evidenceOf
+          : INVALID;
+    const logProvider = provider ?? evidenceProvider;
     let connection: string | undefined;
 
     const inbound: ActivityInboundCallsInterceptor = {
