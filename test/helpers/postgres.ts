@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,6 +113,29 @@ export async function startPostgres(): Promise<PostgresCluster> {
     throw new Error(`${err instanceof Error ? err.message : String(err)}\n${serverLog}`, { cause: err });
   }
   process.once('exit', stopNow);
+  // A test process killed outright (SIGKILL, a runner timeout) runs no exit handler: a detached
+  // watchdog stops the cluster when this process is gone.
+  const stopCommand = [
+    ...(user ? ['runuser', '-u', user, '--'] : []),
+    join(bin, 'pg_ctl'),
+    '-D',
+    data,
+    '-m',
+    'immediate',
+    '-w',
+    'stop',
+  ];
+  const watchdog = spawn(
+    'sh',
+    [
+      '-c',
+      'while kill -0 "$0" 2>/dev/null; do sleep 1; done; "$@" >/dev/null 2>&1; rm -rf "$DIR"',
+      String(process.pid),
+      ...stopCommand,
+    ],
+    { detached: true, stdio: 'ignore', env: { ...process.env, DIR: dir } },
+  );
+  watchdog.unref();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
     url,
@@ -130,6 +153,7 @@ export async function startPostgres(): Promise<PostgresCluster> {
     },
     stop() {
       process.removeListener('exit', stopNow);
+      watchdog.kill();
       stopNow();
       return Promise.resolve();
     },
