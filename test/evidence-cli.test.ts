@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { EvidenceRecord } from '../api';
 import { openLedger, type LedgerRow } from '../ledger';
 import { readExport } from '../ledger/export';
+import { exportProgress } from '../cli/evidence/export';
 import { runCliCaptured } from './helpers/cli';
 import { ed25519Pem, evidenceRecord } from './helpers/evidence-records';
 import { ledgerBackends } from './helpers/ledger-backends';
@@ -372,5 +373,24 @@ void describe('docs/auditing.md: the auditor commands run as written', () => {
       if (args[1] === 'show' || args[1] === 'list')
         assert.doesNotMatch(r.stdout, /^no evidence records/, args.join(' '));
     }
+  });
+});
+
+void describe('revoke evidence export: progress on stderr', () => {
+  void it('nothing for a short export; then a line at most every 2 s, with the count and the rate', () => {
+    let now = 0;
+    const lines: string[] = [];
+    const p = exportProgress({ write: (s: string) => lines.push(s) }, () => now);
+    now = 1_500;
+    p.update(1000);
+    assert.deepEqual(lines, []);
+    now = 2_000;
+    p.update(4000);
+    now = 3_000;
+    p.update(6000);
+    now = 4_000;
+    p.update(8000);
+    p.stop();
+    assert.deepEqual(lines, ['export: 4000 records, 2000/s\n', 'export: 8000 records, 2000/s\n']);
   });
 });
