@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure, Client, Connection, WorkflowFailedError } from '@temporalio/client';
@@ -68,24 +69,34 @@ const dumped: Record<string, unknown> = {};
 
 before(async () => {
   const { address, namespace } = await testTemporal();
-  stack = await createTestStack({
-    iamTokens: { 'emulator-iam-token': 'aje123' },
-    tokens: [
-      {
-        id: 'rt-1',
-        token: 'secret-contract-rt-1-xxxxxxxx',
-        subjectId: 'aje123',
-        clientId: 'yc.oauth.public-sdk',
+  // With a ledger, as a worker runs by default: the documented response names its evidence record.
+  const ledgerDir = mkdtempSync(join(tmpdir(), 'contract-ledger-'));
+  stack = await createTestStack(
+    {
+      iamTokens: { 'emulator-iam-token': 'aje123' },
+      tokens: [
+        {
+          id: 'rt-1',
+          token: 'secret-contract-rt-1-xxxxxxxx',
+          subjectId: 'aje123',
+          clientId: 'yc.oauth.public-sdk',
+        },
+        {
+          id: 'rt-2',
+          token: 'secret-contract-rt-2-xxxxxxxx',
+          subjectId: 'aje123',
+          clientId: 'yc.oauth.public-sdk',
+        },
+        { id: 'rt-3', token: 'secret-contract-rt-3-xxxxxxxx', subjectId: 'aje123', clientId: 'other-app' },
+      ],
+    },
+    {
+      ledger: {
+        url: `sqlite:${join(ledgerDir, 'evidence.db')}`,
+        signingKeyFile: join(ledgerDir, 'signing-key.pem'),
       },
-      {
-        id: 'rt-2',
-        token: 'secret-contract-rt-2-xxxxxxxx',
-        subjectId: 'aje123',
-        clientId: 'yc.oauth.public-sdk',
-      },
-      { id: 'rt-3', token: 'secret-contract-rt-3-xxxxxxxx', subjectId: 'aje123', clientId: 'other-app' },
-    ],
-  });
+    },
+  );
   await stack.startWorker();
   connection = await Connection.connect({ address });
   plain = new Client({ connection, namespace });
