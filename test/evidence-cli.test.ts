@@ -170,6 +170,14 @@ for (const backend of ledgerBackends()) {
       const missing = await run('list', '--ledger', `sqlite:${join(dir, 'nothing-here.db')}`);
       assert.equal(missing.code, 3, missing.stderr);
       assert.match(missing.stderr, /--ledger: no ledger at .*nothing-here\.db/);
+      // A database that is not there: exit 3 naming the flag, the password masked.
+      const refused = await run('list', '--ledger', 'postgres://auditor:s3cret-pw@127.0.0.1:1/evidence');
+      assert.equal(refused.code, 3, refused.stderr);
+      assert.match(
+        refused.stderr,
+        /^error: --ledger: cannot open postgres:\/\/auditor:\*\*\*@127\.0\.0\.1:1\/evidence: /,
+      );
+      assert.doesNotMatch(refused.stderr, /s3cret-pw/);
     });
 
     void it('show: every field and its place in the chain; --json is the stored row; exit 5 when unknown', async () => {

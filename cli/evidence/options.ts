@@ -149,19 +149,22 @@ export async function openEvidence(
     }
   }
   const url = ledgerUrlOf(env, flags.ledger);
+  const flag = flags.ledger !== undefined ? '--ledger' : '--ledger (LEDGER_URL)';
   try {
     return await EvidenceClient.open({ url, env, ...keyOptions });
   } catch (err) {
     if (err instanceof ConfigError && err.variable === 'LEDGER_URL') {
-      throw new ConfigError(
-        flags.ledger !== undefined ? '--ledger' : '--ledger (LEDGER_URL)',
-        err.message.replace(/^LEDGER_URL: /, ''),
-        { cause: err },
-      );
+      throw new ConfigError(flag, err.message.replace(/^LEDGER_URL: /, ''), { cause: err });
     }
-    throw err;
+    if (err instanceof ConfigError || err instanceof LedgerConfigError) throw err;
+    // The database refused or is not there (ECONNREFUSED, authentication, permissions): exit 3.
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(flag, `cannot open ${redactUrl(url)}: ${reason}`, { cause: err });
   }
 }
+
+/** The url without its password, for messages. */
+const redactUrl = (url: string): string => url.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@');
 
 /** Runs a subcommand's action, turning the evidence errors into their exit codes. */
 export function evidenceAction<A extends unknown[]>(
