@@ -150,7 +150,8 @@ for (const backend of ledgerBackends()) {
     };
 
     void it('appends, finds, gets and queries with every filter', async () => {
-      const ledger = await ledgerAt(await backend.freshUrl());
+      const url = await backend.freshUrl();
+      const ledger = await ledgerAt(url);
       const a = record({
         subject: 'alice',
         provider: 'authlete',
@@ -173,6 +174,8 @@ for (const backend of ledgerBackends()) {
       assert.equal(got?.prevHash, '0'.repeat(64));
       assert.match(got!.hash, /^[0-9a-f]{64}$/);
       assert.equal(await ledger.get('nope/request'), undefined);
+      const dump = await backend.dump(url);
+      assert.ok(dump.includes(b.recordId) && dump.includes(b.tokenFingerprint!), 'the dump holds the rows');
 
       const ids = async (q: object) => (await rows(ledger, q)).map((r) => r.record.recordId);
       assert.deepEqual(

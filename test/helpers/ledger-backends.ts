@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PostgresCluster, postgresUnavailable, startPostgres } from './postgres';
@@ -13,6 +13,11 @@ export interface LedgerBackend {
   readonly skip?: string;
   /** The url of a new, empty ledger (a new SQLite file, or a new PostgreSQL database). */
   freshUrl(): Promise<string>;
+  /**
+   * Everything the store holds for the ledger at `url`, as text, for secret scans: the SQLite file
+   * and its WAL as bytes (latin1), or PostgreSQL's `pg_dump`.
+   */
+  dump(url: string): Promise<string>;
   /** Removes the SQLite files, or stops the PostgreSQL cluster (started on the first freshUrl). */
   stop(): Promise<void>;
 }
@@ -25,6 +30,11 @@ function sqliteBackend(): LedgerBackend {
       const dir = mkdtempSync(join(tmpdir(), 'ledger-sqlite-'));
       dirs.push(dir);
       return Promise.resolve(`sqlite:${join(dir, 'evidence.db')}`);
+    },
+    dump: (url) => {
+      const path = url.slice('sqlite:'.length);
+      const files = [path, `${path}-wal`].filter((f) => existsSync(f));
+      return Promise.resolve(files.map((f) => readFileSync(f).toString('latin1')).join('\n'));
     },
     stop: () => {
       for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -47,6 +57,10 @@ function postgresBackend(): LedgerBackend {
     freshUrl: async () => {
       cluster ??= startPostgres();
       return (await cluster).createDatabase();
+    },
+    dump: async (url) => {
+      if (!cluster) throw new Error('no PostgreSQL cluster started: call freshUrl first');
+      return (await cluster).dump(url);
     },
     stop: async () => {
       const c = cluster;

@@ -16,6 +16,8 @@ export interface PostgresCluster {
   readonly port: number;
   /** A new empty database on the cluster; its url. */
   createDatabase(): Promise<string>;
+  /** `pg_dump` of the database at `url` (schema and data, as SQL text): what a secret scan reads. */
+  dump(url: string): string;
   stop(): Promise<void>;
 }
 
@@ -150,6 +152,14 @@ export async function startPostgres(): Promise<PostgresCluster> {
         await client.end();
       }
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
+    },
+    dump(target: string) {
+      const res = spawnSync(join(bin, 'pg_dump'), ['--no-owner', '--dbname', target], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 30,
+      });
+      if (res.status !== 0) throw new Error(`pg_dump failed (${res.status}): ${res.stderr}`);
+      return res.stdout;
     },
     stop() {
       process.removeListener('exit', stopNow);
