@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
@@ -541,6 +543,25 @@ for (const backend of ledgerBackends()) {
 }
 
 void describe('evidence ledger options', () => {
+  void it('sqlite: creates the file and its directories; a new ledger verifies empty', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-dirs-'));
+    try {
+      const path = join(dir, 'a', 'b', 'evidence.db');
+      const ledger = await openLedger({ url: `sqlite:${path}`, signingKey: keys.signingKey });
+      assert.deepEqual(await ledger.verify(), {
+        ok: true,
+        records: 0,
+        streams: 0,
+        checkpoints: 0,
+        purges: [],
+      });
+      await ledger.close();
+      assert.ok(existsSync(path));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   void it('an unknown url names the url and the accepted forms, without its password', async () => {
     await assert.rejects(openLedger({ url: 'mysql://ops:hunter2@db/evidence' }), (err: unknown) => {
       assert.ok(err instanceof LedgerConfigError);
