@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fingerprint, type EvidenceRecord, type EvidenceStatus, type RevokeTokensOperation } from '../api';
@@ -20,6 +22,8 @@ import {
 } from '../emulators/google-identity-platform';
 import { startOAuth2Emulator, type OAuth2Emulator } from '../emulators/oauth2';
 import pg from 'pg';
+import { ConfigError } from '../common/config-error';
+import { loadLedgerConfig, openWorkerLedger, publicKeyFileOf } from '../worker/ledger';
 import type { EvidenceLedger, LedgerRow } from '../ledger';
 import { fastTiming, fetchHistory, recordHistory } from './helpers/history';
 import { ledgerBackends } from './helpers/ledger-backends';
@@ -365,3 +369,92 @@ for (const backend of ledgerBackends()) {
     });
   });
 }
+
+void describe('worker ledger configuration (worker/ledger.ts)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'evidence-config-'));
+
+  void it('bad values stop the worker with a ConfigError naming the variable', async () => {
+    const variableOf = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (err) {
+        assert.ok(err instanceof ConfigError, String(err));
+        return err.variable;
+      }
+      return undefined;
+    };
+    assert.equal(
+      variableOf(() => loadLedgerConfig({ LEDGER: 'maybe' })),
+      'LEDGER',
+    );
+    assert.equal(
+      variableOf(() => loadLedgerConfig({ LEDGER_CHECKPOINT_EVERY: '0' })),
+      'LEDGER_CHECKPOINT_EVERY',
+    );
+    assert.equal(loadLedgerConfig({ LEDGER: 'off' }), undefined);
+    const defaults = loadLedgerConfig({}, dir);
+    assert.deepEqual(defaults, {
+      url: `sqlite:${join(dir, '.data', 'evidence.db')}`,
+      signingKeyFile: join(dir, '.data', 'ledger-signing-key.pem'),
+    });
+    const signingKeyFile = join(dir, 'key.pem');
+    await assert.rejects(
+      openWorkerLedger({ url: 'mysql://db/evidence', signingKeyFile }),
+      (err: unknown) => err instanceof ConfigError && err.variable === 'LEDGER_URL',
+    );
+    const rsa = join(dir, 'rsa.pem');
+    writeFileSync(
+      rsa,
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    );
+    await assert.rejects(
+      openWorkerLedger({ url: `sqlite:${join(dir, 'e.db')}`, signingKeyFile: rsa }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.variable === 'LEDGER_SIGNING_KEY_FILE' &&
+        !err.message.includes('PRIVATE'),
+    );
+  });
+
+  void it('workers starting at once with no key file create one key between them (mode 0600)', async () => {
+    const path = join(dir, 'race', 'ledger-signing-key.pem');
+    // Every process waits for the same instant, so all of them find no key and create one at once.
+    const at = Date.now() + 4000;
+    const script = `const { ensureSigningKey } = require(${JSON.stringify(join(__dirname, '..', 'worker', 'ledger.ts'))}); while (Date.now() < ${at}); process.stdout.write(ensureSigningKey(${JSON.stringify(path)}));`;
+    const runs = Array.from(
+      { length: 6 },
+      () =>
+        new Promise<string>((resolve, reject) => {
+          execFile(process.execPath, ['--import', 'tsx', '-e', script], (err, stdout) =>
+            err ? reject(err) : resolve(stdout),
+          );
+        }),
+    );
+    const keys = await Promise.all(runs);
+    assert.equal(new Set(keys).size, 1, 'every worker read the same key');
+    assert.match(keys[0] ?? '', /BEGIN PRIVATE KEY/);
+    assert.equal(readFileSync(path, 'utf8'), keys[0]);
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    assert.match(readFileSync(publicKeyFileOf(path), 'utf8'), /BEGIN PUBLIC KEY/);
+    assert.deepEqual(
+      readdirSync(dirname(path)).sort(),
+      ['ledger-signing-key.pem', 'ledger-signing-key.pub.pem'],
+      'no temporary file left',
+    );
+  });
+
+  void it('without a ledger (LEDGER=off) a job says evidence.recorded false', async () => {
+    const s = await createTestStack({ tokens: [{ id: 'rt-off', subjectId: subject, clientId: 'c' }] });
+    try {
+      await s.startWorker();
+      const id = await startBulk(s, {
+        name: 'evidence-off',
+        source: { kind: 'inline', requests: [{ provider: 'yandex-cloud', refreshTokenId: 'rt-off' }] },
+      });
+      const op = await waitBulk(s, id);
+      assert.deepEqual(op.response?.evidence, { recorded: false, operationId: id, count: 0 });
+    } finally {
+      await s.close();
+    }
+  });
+});
