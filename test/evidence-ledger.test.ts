@@ -65,7 +65,7 @@ for (const backend of ledgerBackends()) {
       });
       authlete = await startAuthleteEmulator();
       google = await startGoogleIdentityPlatformEmulator({ apiKeys: [apiKey] });
-      const tokens = Array.from({ length: 40 }, (_, i) => ({
+      const tokens = Array.from({ length: 60 }, (_, i) => ({
         id: `rt-${i}`,
         subjectId: subject,
         clientId: 'client-a',
@@ -351,6 +351,61 @@ for (const backend of ledgerBackends()) {
           assert.deepEqual(
             rows.map((row) => row.record.status),
             Array.from({ length: 20 }, () => 'REVOKED'),
+          );
+        } finally {
+          await lockClient.query('ROLLBACK').catch(() => undefined);
+          await lockClient.end();
+        }
+      },
+    );
+
+    // A zombie: the server gave the page's first attempt up (its append held past the heartbeat
+    // timeout) and the retry revoked the 20 targets again (alreadyRevoked). The first attempt's
+    // append commits first (it holds its chain's row); the retry's then finds the 20 ids stored.
+    // The stored records are the evidence: the job must count what they say, not its own outcome.
+    void it(
+      'when an attempt the server gave up on still records the page, the job counts what the ledger says',
+      {
+        skip:
+          backend.name === 'postgres' ? false : 'needs a table lock that blocks writers only (PostgreSQL)',
+      },
+      async () => {
+        const lockClient = new pg.Client({ connectionString: ledgerUrl });
+        await lockClient.connect();
+        try {
+          await lockClient.query('BEGIN');
+          await lockClient.query('LOCK TABLE ledger_records IN SHARE MODE');
+          const ids = Array.from({ length: 20 }, (_, i) => `rt-${40 + i}`);
+          const revokesBefore = s.emulator.callsOf('Revoke').length;
+          const id = await startBulk(s, {
+            name: 'evidence-zombie',
+            source: {
+              kind: 'inline',
+              requests: ids.map((refreshTokenId) => ({ provider: 'yandex-cloud', refreshTokenId })),
+            },
+            pageSize: 20,
+            concurrency: 5,
+          });
+          const until = Date.now() + 60_000;
+          while (s.emulator.callsOf('Revoke').length - revokesBefore < 40) {
+            assert.ok(Date.now() < until, 'the retried page did not revoke the targets again');
+            await delay(25);
+          }
+          await delay(500);
+          await lockClient.query('COMMIT');
+          const op = await waitBulk(s, id);
+          const r = op.response;
+          assert.ok(r, JSON.stringify(op.error));
+          const rows = await rowsOf({ jobId: id });
+          assert.deepEqual(
+            rows.map((row) => row.record.status),
+            Array.from({ length: 20 }, () => 'REVOKED'),
+            'the first attempt wrote the records',
+          );
+          assert.deepEqual(
+            [r.succeeded, r.alreadyRevoked, r.processed],
+            [20, 0, 20],
+            'counts agree with the ledger',
           );
         } finally {
           await lockClient.query('ROLLBACK').catch(() => undefined);
