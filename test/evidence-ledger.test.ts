@@ -221,6 +221,9 @@ for (const backend of ledgerBackends()) {
     });
 
     void it('a bulk job of mixed outcomes has exactly one record per target, agreeing with its counts', async () => {
+      const grant = oauth2.issueGrant('evidence-app');
+      secrets.add(grant.refreshToken);
+      secrets.add(grant.accessToken);
       // The first Revoke takes effect and its reply is lost: the retry finds it gone (alreadyRevoked).
       s.emulator.injectFault({ method: 'Revoke', code: 14, afterHandling: true });
       const requests: unknown[] = [
@@ -229,6 +232,7 @@ for (const backend of ledgerBackends()) {
         { provider: 'yandex-cloud', refreshTokenId: 'rt-never-issued' },
         { provider: 'yandex-cloud', refreshTokenId: '' },
         { provider: 'yandex-cloud', refreshTokenId: 'rt-12' },
+        { provider: 'oauth2', token: grant.refreshToken },
       ];
       // NDJSON, so the invalid line is a failed target (an inline job is validated whole at its start).
       const path = join(mkdtempSync(join(tmpdir(), 'evidence-mixed-')), 'targets.ndjson');
@@ -244,15 +248,22 @@ for (const backend of ledgerBackends()) {
       assert.ok(r, JSON.stringify(op.error));
       assert.deepEqual(
         [r.succeeded, r.alreadyRevoked, r.notFound, r.failed, r.skipped],
-        [2, 1, 1, 1, 0],
+        [3, 1, 1, 1, 0],
         JSON.stringify(r),
       );
       const rows = await rowsOf({ jobId: id });
       const byKey = new Map(rows.map((row) => [row.record.targetKey, row.record]));
-      assert.equal(rows.length, 5);
+      assert.equal(rows.length, 6);
       assert.deepEqual(
-        [0, 1, 2, 3, 4].map((i) => byKey.get(`target/${i}`)?.status),
-        ['ALREADY_REVOKED', 'REVOKED', 'NOT_FOUND', 'FAILED', 'REVOKED'] satisfies EvidenceStatus[],
+        [0, 1, 2, 3, 4, 5].map((i) => byKey.get(`target/${i}`)?.status),
+        [
+          'ALREADY_REVOKED',
+          'REVOKED',
+          'NOT_FOUND',
+          'FAILED',
+          'REVOKED',
+          'REVOKED',
+        ] satisfies EvidenceStatus[],
       );
       const first = byKey.get('target/0');
       assert.equal(first?.attempts, 2);
@@ -263,7 +274,9 @@ for (const backend of ledgerBackends()) {
       assert.equal(byKey.get('target/3')?.errorCode, 'INVALID_ARGUMENT');
       assert.ok(byKey.get('target/1')?.revokedAt);
       assert.ok(byKey.get('target/1')?.providerReference.operationId, 'the Yandex operation id');
-      assert.deepEqual(r.evidence, { recorded: true, operationId: id, count: 5 });
+      assert.deepEqual(r.evidence, { recorded: true, operationId: id, count: 6 });
+      assert.equal(byKey.get('target/5')?.tokenFingerprint, fingerprint(grant.refreshToken));
+      assert.equal(byKey.get('target/5')?.provider, 'oauth2');
       recordHistory('bulk-evidence-mixed', await fetchHistory(s.temporal, id));
 
       const dry = await startBulk(s, {
