@@ -28,7 +28,7 @@ import type { EvidenceLedger, LedgerRow } from '../ledger';
 import { fastTiming, fetchHistory, recordHistory } from './helpers/history';
 import { ledgerBackends } from './helpers/ledger-backends';
 import { createTestStack, type TestStack } from './helpers/stack';
-import { startBulk, waitBulk } from './helpers/bulk';
+import { bulkOperation, startBulk, waitBulk } from './helpers/bulk';
 
 const subject = 'emulator-subject';
 const apiKey = 'gip-evidence-api-key-7Hq2';
@@ -292,6 +292,66 @@ for (const backend of ledgerBackends()) {
         ['SKIPPED', 'SKIPPED'],
       );
       assert.deepEqual(dop.response?.evidence, { recorded: true, operationId: dry, count: 2 });
+    });
+
+    void it('handed-over Yandex targets are recorded when they settle, and FAILED CANCELLED when the job ends first', async () => {
+      // Operations that outlive the page's 5 s wait are polled by the workflow (bulk-pending.ts).
+      s.emulator.configure({ pollsUntilDone: 9 });
+      try {
+        const requests = ['rt-16', 'rt-17'].map((refreshTokenId) => ({
+          provider: 'yandex-cloud' as const,
+          refreshTokenId,
+        }));
+        const id = await startBulk(s, {
+          name: 'evidence-handover',
+          source: { kind: 'inline', requests },
+          concurrency: 2,
+        });
+        const op = await waitBulk(s, id, 90_000);
+        const r = op.response;
+        assert.ok(r, JSON.stringify(op.error));
+        assert.equal(r.succeeded, 2);
+        const rows = await rowsOf({ jobId: id });
+        assert.deepEqual(
+          rows.map((row) => row.record.status),
+          ['REVOKED', 'REVOKED'],
+        );
+        for (const row of rows)
+          assert.ok(row.record.providerReference.operationId, 'the provider operation id');
+        assert.deepEqual(r.evidence, { recorded: true, operationId: id, count: 2 });
+
+        s.emulator.configure({ pollsUntilDone: 100_000 });
+        const more = ['rt-18', 'rt-19'].map((refreshTokenId) => ({
+          provider: 'yandex-cloud' as const,
+          refreshTokenId,
+        }));
+        const id2 = await startBulk(s, {
+          name: 'evidence-handover-cancel',
+          source: { kind: 'inline', requests: more },
+          concurrency: 2,
+        });
+        const until = Date.now() + 60_000;
+        while ((await bulkOperation(s, id2)).metadata.pending !== 2) {
+          assert.ok(Date.now() < until, 'the targets were never handed over');
+          await delay(200);
+        }
+        await s.temporal.workflow.getHandle(id2).cancel();
+        const cancelled = await waitBulk(s, id2, 60_000);
+        assert.equal(cancelled.error?.code, 1);
+        const rows2 = await rowsOf({ jobId: id2 });
+        assert.deepEqual(
+          rows2.map((row) => [row.record.status, row.record.errorCode]),
+          [
+            ['FAILED', 'CANCELLED'],
+            ['FAILED', 'CANCELLED'],
+          ],
+        );
+        const report = cancelled.error?.details[0] as { failed?: number; evidence?: unknown } | undefined;
+        assert.equal(report?.failed, 2);
+        assert.deepEqual(report?.evidence, { recorded: true, operationId: id2, count: 2 });
+      } finally {
+        s.emulator.configure({ pollsUntilDone: 0 });
+      }
     });
 
     void it("revokeSubject's children write one record each with jobId = the parent's id", async () => {
