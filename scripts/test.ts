@@ -69,11 +69,14 @@ const EXCLUSIVE = new Set(['test/chaos.test.ts']);
 const LONGEST_FIRST = [
   'test/bulk-scale.test.ts',
   'test/redaction-e2e.test.ts',
+  'test/evidence-crash.test.ts',
+  'test/evidence-ledger.test.ts',
   'test/bulk-durability.test.ts',
   'test/key-rotation.test.ts',
   'test/hostile-input.test.ts',
   'test/start.test.ts',
   'test/readme-example.test.ts',
+  'test/evidence-export.test.ts',
 ];
 
 /** The run's phases: the exclusive files one at a time, then the rest `concurrency` at a time. */

@@ -37,8 +37,12 @@ afterEach(async () => {
   stack = undefined;
 });
 
-/** EVIDENCE_CRASH_BACKEND=sqlite (or postgres) runs one backend only. */
-const only = process.env.EVIDENCE_CRASH_BACKEND;
+/**
+ * EVIDENCE_CRASH_BACKEND=sqlite (or postgres) runs one backend only. `npm test` runs PostgreSQL, the
+ * production store (SQLite's append, retry and adoption paths are covered by evidence-ledger and
+ * ledger tests); TEST_FULL (`npm run test:full`, which .ci/run also runs for this file) runs both.
+ */
+const only = process.env.EVIDENCE_CRASH_BACKEND ?? (process.env.TEST_FULL ? undefined : 'postgres');
 
 for (const backend of ledgerBackends()) {
   const skip = backend.skip ?? (only && only !== backend.name ? `EVIDENCE_CRASH_BACKEND=${only}` : false);
