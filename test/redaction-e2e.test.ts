@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, mkdtempSync, rmSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  rmSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,6 +40,9 @@ import {
   type OpenPaymentsEmulator,
 } from '../emulators/open-payments';
 import { browserUnavailable, launchChromium, screenshotDir } from './helpers/browser';
+import { runCliCaptured } from './helpers/cli';
+import { ed25519Pem } from './helpers/evidence-records';
+import { postgresBin, postgresUnavailable, startPostgres, type PostgresCluster } from './helpers/postgres';
 import { startYandexEmulator, type YandexEmulator } from '../emulators/yandex-cloud';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import { freePort } from '../scripts/free-port';
@@ -54,6 +68,9 @@ import { startWorkerProcess, waitForExit, type WorkerProcess } from './helpers/w
  * that echo the token, a bulk job over an NDJSON file of tokens, a revokeSubject), no token or
  * credential of the run appears in the dev server's SQLite file, the worker's and the server's logs,
  * the Web UI's pages and JSON (codec off), or the Operations and search attributes.
+ * Issue 14, acceptance 6: the run also writes evidence (the worker's SQLite ledger; a second worker
+ * on a PostgreSQL ledger for single revocations of each provider and a bulk job), and the scan
+ * covers the ledger's files (db, -wal, -shm), its NDJSON and CSV exports and a pg_dump.
  */
 
 /**
@@ -61,6 +78,11 @@ import { startWorkerProcess, waitForExit, type WorkerProcess } from './helpers/w
  * one they are skipped, saying so; the SQLite, log, metrics and Operations scans run regardless.
  */
 const noBrowser = browserUnavailable();
+/**
+ * The PostgreSQL ledger needs the server binaries; without them (outside CI, where
+ * LEDGER_TEST_POSTGRES=required makes them mandatory) its worker and pg_dump scan are skipped.
+ */
+const noPostgres = process.env.LEDGER_TEST_POSTGRES === 'required' ? undefined : postgresUnavailable();
 const browserSkip = noBrowser
   ? `${noBrowser}. Only the Web UI scans are skipped; the SQLite, server log, worker log, metrics and Operations scans run without one`
   : false;
@@ -82,6 +104,12 @@ interface Run {
   /** host:port of the worker's Prometheus endpoint. */
   metricsAddress: string;
   worker: WorkerProcess;
+  /** The worker's SQLite evidence ledger (sqlite:<dir>/evidence.db). */
+  ledgerUrl: string;
+  /** A second worker, on its own task queue, writing evidence to a throwaway PostgreSQL cluster. */
+  pg?: { cluster: PostgresCluster; url: string; worker: WorkerProcess; client: RevocationClient };
+  /** The operations the PostgreSQL worker ran. */
+  pgIds: string[];
   temporal: Client;
   client: RevocationClient;
   taskQueue: string;
@@ -175,7 +203,7 @@ void describe('redaction end to end: no secret at rest, in logs or in the Web UI
   void it('the Operations, memos and search attributes as a client reads them', async () => {
     const r = need(run);
     const sources: Corpus['sources'] = [];
-    for (const id of r.ids) {
+    for (const id of [...r.ids, ...r.pgIds]) {
       const d = await r.temporal.workflow.getHandle(id).describe();
       const described = {
         id,
@@ -221,16 +249,86 @@ void describe('redaction end to end: no secret at rest, in logs or in the Web UI
     expectClean(corpus);
   });
 
+  void it('evidence ledger: the SQLite db, -wal and -shm files (raw bytes, worker running)', () => {
+    const r = need(run);
+    // Read while the worker holds the ledger open: its latest pages are still in the -wal file.
+    const path = r.ledgerUrl.slice('sqlite:'.length);
+    const files = ['', '-wal', '-shm'].map((s) => `${path}${s}`).filter((f) => existsSync(f));
+    assert.ok(files.length >= 2, `ledger files: ${files.join(', ')}`);
+    const corpus: Corpus = {
+      name: 'evidence ledger (SQLite files)',
+      sources: files.map((f) => ({ source: f.slice(r.dir.length + 1), bytes: readFileSync(f) })),
+    };
+    corpora.set(corpus.name, corpus);
+    // Positive controls: the records are stored readable (ids, requestedBy, fingerprints).
+    assert.ok(corpusContains(corpus, r.bulkJobId), 'the ledger lacks the bulk job');
+    assert.ok(corpusContains(corpus, createdBy), 'the ledger lacks requestedBy');
+    assert.ok(corpusContains(corpus, fingerprint(r.echoed[0]?.token ?? '')), 'no token fingerprint');
+    expectClean(corpus);
+  });
+
+  void it('evidence exports: NDJSON and CSV through revoke evidence export', async () => {
+    const r = need(run);
+    const sources: Corpus['sources'] = [];
+    const ledgers: Array<[string, string]> = [['sqlite', r.ledgerUrl]];
+    if (r.pg) ledgers.push(['postgres', r.pg.url]);
+    for (const [name, url] of ledgers)
+      for (const format of name === 'sqlite' ? ['ndjson', 'csv'] : ['ndjson']) {
+        const output = join(r.dir, `evidence-${name}.${format}`);
+        const cli = await runCliCaptured(['evidence', 'export', '--ledger', url, '--output', output], {});
+        assert.equal(cli.code, 0, cli.stderr);
+        sources.push({ source: `${name} export (${format})`, bytes: readFileSync(output) });
+        sources.push({
+          source: `${name} export ${format} CLI output`,
+          bytes: Buffer.from(cli.stdout + cli.stderr),
+        });
+      }
+    const corpus: Corpus = { name: 'evidence exports', sources };
+    corpora.set(corpus.name, corpus);
+    for (const id of [r.bulkJobId, ...r.pgIds]) assert.ok(corpusContains(corpus, id), `exports lack ${id}`);
+    assert.ok(corpusContains(corpus, 'recordId,operationId'), 'no CSV header');
+    expectClean(corpus);
+  });
+
+  void it('evidence ledger: pg_dump of the PostgreSQL ledger', { skip: noPostgres ?? false }, async () => {
+    const r = need(run);
+    assert.ok(r.pg, 'the PostgreSQL worker ran');
+    const pgDump = join(postgresBin() ?? '/usr/lib/postgresql/15/bin', 'pg_dump');
+    // Connects as a client over TCP; the dump holds every table, the records and the checkpoints.
+    const { stdout } = await promisify(execFile)(pgDump, ['--dbname', r.pg.url], {
+      encoding: 'buffer',
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, PGCONNECT_TIMEOUT: '10' },
+    });
+    const corpus: Corpus = {
+      name: 'evidence ledger (pg_dump)',
+      sources: [{ source: 'pg_dump', bytes: stdout }],
+    };
+    corpora.set(corpus.name, corpus);
+    for (const id of r.pgIds) assert.ok(corpusContains(corpus, id), `pg_dump lacks ${id}`);
+    assert.ok(corpusContains(corpus, createdBy) && corpusContains(corpus, 'COPY public.'));
+    expectClean(corpus);
+  });
+
   void it('worker stdout and stderr (DEBUG)', async () => {
     const r = need(run);
     r.worker.child.kill('SIGTERM');
+    r.pg?.worker.child.kill('SIGTERM');
     await waitForExit(r.worker.child);
+    if (r.pg) await waitForExit(r.pg.worker.child);
     const corpus: Corpus = {
       name: 'worker logs',
-      sources: [{ source: 'worker stdout+stderr', bytes: Buffer.from(r.worker.output()) }],
+      sources: [
+        { source: 'worker stdout+stderr', bytes: Buffer.from(r.worker.output()) },
+        ...(r.pg
+          ? [{ source: 'PostgreSQL-ledger worker stdout+stderr', bytes: Buffer.from(r.pg.worker.output()) }]
+          : []),
+      ],
     };
     corpora.set(corpus.name, corpus);
     assert.ok(corpusContains(corpus, 'worker ready'));
+    // The PostgreSQL worker's banner names its ledger with the password masked.
+    if (r.pg) assert.ok(corpusContains(corpus, 'postgres://postgres:***@'), 'no masked ledger url');
     assert.ok(
       r.ids.some((id) => corpusContains(corpus, id)),
       'the worker logged at least one operation id (DEBUG)',
@@ -307,11 +405,16 @@ void describe('redaction end to end: no secret at rest, in logs or in the Web UI
       'worker logs',
       'SQLite db files',
       'server log',
+      'evidence ledger (SQLite files)',
+      'evidence exports',
+      ...(noPostgres ? [] : ['evidence ledger (pg_dump)']),
       ...(noBrowser ? [] : ['Web UI (codec off)']),
     ];
     assert.deepEqual([...corpora.keys()].sort(), expected.sort(), 'every scan ran and kept its corpus');
     if (noBrowser)
       process.stdout.write(`# no browser: Web UI scans skipped, ${corpora.size} corpora scanned\n`);
+    if (noPostgres)
+      process.stdout.write(`# ${noPostgres}: the PostgreSQL ledger and its pg_dump scan skipped\n`);
     const plants: Array<[string, Buffer]> = [
       ['plain', Buffer.from(token)],
       ['inside base64', Buffer.from(Buffer.concat([randomBytes(1), Buffer.from(token)]).toString('base64'))],
@@ -356,6 +459,9 @@ async function startRun(): Promise<Run> {
   const serverLogFile = join(dir, 'server.log');
   const dbFile = join(dir, 'temporal.db');
   const logFd = openSync(serverLogFile, 'w');
+  // The PostgreSQL ledger's cluster starts while the dev server does.
+  const pgCluster = noPostgres ? undefined : startPostgres();
+  pgCluster?.catch(() => undefined);
   let server: DevServer;
   try {
     server = await startDevServer({
@@ -444,16 +550,47 @@ async function startRun(): Promise<Run> {
   const keyring: CodecKeyring = { currentKeyId: 'h8', keys: new Map([['h8', codecKey]]) };
   const taskQueue = `redaction-e2e-${randomUUID()}`;
   const metricsAddress = `127.0.0.1:${await freePort()}`;
-  const worker = await startWorkerProcess({
+  // The ledger's signing key is a credential too; checkpoints every 4 records put several JWS in the files.
+  const signingKeyFile = writeSecretFile(
+    dir,
+    'ledger-signing-key.pem',
+    secret('ledger signing key (PEM)', ed25519Pem().privateKey) as string,
+  );
+  const ledgerUrl = `sqlite:${join(dir, 'evidence.db')}`;
+  const workerEnv = {
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_NAMESPACE: server.namespace,
-    REVOCATION_TASK_QUEUE: taskQueue,
     REVOCATION_CONNECTIONS_FILE: connectionsFile,
     REVOCATION_CODEC_KEY: codecKey.toString('base64'),
     REVOCATION_CODEC_KEY_ID: keyring.currentKeyId,
     REVOCATION_LOG_LEVEL: 'DEBUG',
-    REVOCATION_METRICS_ADDRESS: metricsAddress,
-  });
+    LEDGER_SIGNING_KEY_FILE: signingKeyFile,
+    LEDGER_CHECKPOINT_EVERY: '4',
+  };
+  const pgTaskQueue = `${taskQueue}-pg`;
+  const startPgWorker = async () => {
+    if (!pgCluster) return undefined;
+    const cluster = await pgCluster;
+    // Trust authentication ignores it, but the url carries a password, as a production one does.
+    const password = secret('ledger PostgreSQL password', secretValue('pg-pass')) as string;
+    const url = (await cluster.createDatabase()).replace('//postgres@', `//postgres:${password}@`);
+    const pgWorker = await startWorkerProcess({
+      ...workerEnv,
+      REVOCATION_TASK_QUEUE: pgTaskQueue,
+      LEDGER_URL: url,
+    });
+    process.once('exit', () => pgWorker.child.kill('SIGKILL'));
+    return { cluster, url, worker: pgWorker };
+  };
+  const [worker, pgWorker] = await Promise.all([
+    startWorkerProcess({
+      ...workerEnv,
+      REVOCATION_TASK_QUEUE: taskQueue,
+      REVOCATION_METRICS_ADDRESS: metricsAddress,
+      LEDGER_URL: ledgerUrl,
+    }),
+    startPgWorker(),
+  ]);
   process.once('exit', () => worker.child.kill('SIGKILL'));
   const connection = await Connection.connect({ address: server.address });
   const temporal = new Client({
@@ -469,6 +606,11 @@ async function startRun(): Promise<Run> {
     keyring,
     metricsAddress,
     worker,
+    ledgerUrl,
+    ...(pgWorker
+      ? { pg: { ...pgWorker, client: new RevocationClient(temporal, { taskQueue: pgTaskQueue }) } }
+      : {}),
+    pgIds: [],
     temporal,
     client: new RevocationClient(temporal, { taskQueue }),
     taskQueue,
@@ -499,7 +641,10 @@ function writeSecretFile(dir: string, name: string, value: string): string {
 async function stopRun(run: Run | undefined): Promise<void> {
   if (!run) return;
   run.worker.child.kill('SIGTERM');
+  run.pg?.worker.child.kill('SIGTERM');
   await waitForExit(run.worker.child);
+  if (run.pg) await waitForExit(run.pg.worker.child);
+  await run.pg?.cluster.stop();
   await run.temporal.connection.close();
   await run.server.stop();
   await Promise.all([
@@ -772,6 +917,15 @@ async function runScenario(r: Run): Promise<void> {
   assert.equal(subjectDone.metadata.children.length, 3);
   r.ids.push(...subjectDone.metadata.children.map((c) => c.id));
 
+  if (r.pg)
+    await runPostgresLedgerScenario(r, r.pg.client, {
+      ycToken,
+      authleteToken,
+      appleUser,
+      opGrant,
+      oauthToken,
+    });
+
   // Every token value the emulators hold, revoked or not, is a secret the run must not leak.
   const held = [
     ...r.yandex.tokens().map((t) => ['yandex', t.token] as const),
@@ -785,6 +939,85 @@ async function runScenario(r: Run): Promise<void> {
   for (const [provider, value] of held) {
     if (value && !r.secrets.some((s) => s.value === value)) token(`${provider} emulator token`, value);
   }
+}
+
+interface TokenMakers {
+  ycToken(label: string): string;
+  authleteToken(label: string): string;
+  appleUser(label: string): { idToken: string; appleToken: string };
+  opGrant(label: string): { manageUrl: string; accessToken: string };
+  oauthToken(label: string): string;
+}
+
+/**
+ * 5. Through the worker on the PostgreSQL ledger: a success at each provider, a Yandex failure whose
+ * error echoes the token, and a bulk job whose first target fails with an echo.
+ */
+async function runPostgresLedgerScenario(r: Run, client: RevocationClient, t: TokenMakers): Promise<void> {
+  const ycFail = t.ycToken('pg echoed');
+  r.yandex.injectFault({
+    method: 'Revoke',
+    code: Code.PERMISSION_DENIED,
+    message: `token ${ycFail} is not yours`,
+  });
+  const failed = await client.revoke(
+    { provider: 'yandex-cloud', refreshToken: ycFail },
+    { createdBy, timing },
+  );
+  r.pgIds.push(failed.id);
+  const failedDone = await client.wait(failed.id, { timeout: 60_000 });
+  assert.ok(failedDone.error, JSON.stringify(failedDone));
+  r.operations.push(failedDone);
+  const g = t.appleUser('pg');
+  const op = t.opGrant('pg');
+  const requests: RevocationRequestInput[] = [
+    { provider: 'yandex-cloud', refreshToken: t.ycToken('pg revoked') },
+    { provider: 'authlete', serviceId: DEFAULT_SERVICE_ID, accessTokenIdentifier: t.authleteToken('pg') },
+    {
+      provider: 'google-identity-platform',
+      providerId: 'apple.com',
+      tokenType: 'REFRESH_TOKEN',
+      token: g.appleToken,
+      idToken: g.idToken,
+    },
+    {
+      provider: 'open-payments',
+      action: 'revokeToken',
+      manageUrl: op.manageUrl,
+      accessToken: op.accessToken,
+    },
+    { provider: 'oauth2', token: t.oauthToken('pg revoked'), tokenTypeHint: 'refresh_token' },
+  ];
+  const started = await Promise.all(requests.map((q) => client.revoke(q, { createdBy, timing })));
+  r.pgIds.push(...started.map((o) => o.id));
+  for (const o of started) {
+    const done = await client.wait(o.id, { timeout: 60_000 });
+    assert.ok(done.response, `expected success: ${JSON.stringify(done)}`);
+    r.operations.push(done);
+  }
+  const bulkFail = t.oauthToken('pg bulk echoed');
+  const lines: RevocationRequestInput[] = [
+    { provider: 'oauth2', token: bulkFail, tokenTypeHint: 'refresh_token' },
+    { provider: 'yandex-cloud', refreshToken: t.ycToken('pg bulk 1') },
+    { provider: 'oauth2', token: t.oauthToken('pg bulk ok'), tokenTypeHint: 'refresh_token' },
+  ];
+  const ndjson = join(r.dir, 'pg-targets.ndjson');
+  writeFileSync(ndjson, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`, { mode: 0o600 });
+  r.oauth2.injectFault({
+    endpoint: 'revocation',
+    status: 400,
+    body: { error: 'invalid_request', error_description: `token ${bulkFail} rejected` },
+  });
+  const job = await startBulkJob(client, {
+    name: 'h7-redaction-pg',
+    source: { kind: 'ndjson', path: ndjson },
+    concurrency: 1,
+    createdBy,
+  });
+  r.pgIds.push(job.id);
+  const jobDone = (await client.wait(job.id, { timeout: 60_000 })) as unknown as BulkJobOperation;
+  assert.equal(jobDone.response?.failed, 1, JSON.stringify(jobDone));
+  r.operations.push(jobDone as unknown as Operation);
 }
 
 function workflowPath(r: Run, id: string): string {
