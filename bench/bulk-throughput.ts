@@ -85,7 +85,7 @@ export const PAGE_POLL = { initialMs: 100, maxMs: 2000 };
  * The baseline: the same adapter, the same emulator setup, a plain loop with the same concurrency.
  * An operation not done in the Revoke reply is polled as a bulk page polls it (`PAGE_POLL`).
  */
-async function direct(emu: SeededEmulator, concurrency: number): Promise<Measurement> {
+export async function direct(emu: SeededEmulator, concurrency: number): Promise<Measurement> {
   const adapter = requireAdapter(buildConnectionRegistry(emu.connections), 'yandex-cloud', 'default');
   let revoked = 0;
   const cpu = cpuSnapshot();

@@ -3,6 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { bulkThroughput } from './bulk-throughput';
+import { ledgerThroughput } from './ledger-throughput';
 import { RESULTS_DIR } from './fixtures';
 import { MiB, type Benchmark, type BenchContext, type BenchResult } from './harness';
 import { pollingCost } from './polling-cost';
@@ -13,7 +14,14 @@ import { startBenchTemporal, type BenchTemporal } from './temporal';
 import { workerMemory } from './worker-memory';
 
 /** Every benchmark, in the order `npm run bench` runs them. A new one adds a row. */
-export const benchmarks: Benchmark[] = [singleLatency, bulkThroughput, rateLimit, workerMemory, pollingCost];
+export const benchmarks: Benchmark[] = [
+  singleLatency,
+  bulkThroughput,
+  ledgerThroughput,
+  rateLimit,
+  workerMemory,
+  pollingCost,
+];
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
