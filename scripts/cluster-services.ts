@@ -3,6 +3,7 @@ import { closeSync, copyFileSync, mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import pg from 'pg';
 import { msToTs } from '@temporalio/common/lib/time';
 import { searchAttributeKeys } from '../api';
 import { startClusterPostgres, type ClusterPostgres } from './cluster-postgres';
@@ -86,6 +87,26 @@ function setupSchema(sqlTool: string, pgPort: number, db: string, schema: string
     throw new Error(`temporal-sql-tool create-database ${db} failed:\n${created.stderr}`);
   tool(['setup-schema', '-v', '0.0']);
   tool(['update-schema', '--schema-name', `postgresql/v12/${schema}`]);
+}
+
+/** Waits until the `temporal` database holds the cluster's metadata row (written at a first start). */
+async function waitForClusterMetadata(pgPort: number, first: () => ChildProcess | undefined): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const client = new pg.Client({ host: '127.0.0.1', port: pgPort, user: 'temporal', database: 'temporal' });
+    try {
+      await client.connect();
+      const res = await client.query<{ n: string }>('SELECT count(*) AS n FROM cluster_metadata_info');
+      if (Number(res.rows[0]?.n) > 0) return;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+    const child = first();
+    if (child?.exitCode !== null || child.signalCode !== null)
+      throw new Error('the history service exited before it wrote the cluster metadata; see its log');
+    if (Date.now() > deadline) throw new Error('no cluster metadata after 120 s; see the history log');
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 async function waitForFrontend(address: string, timeoutMs: number): Promise<void> {
@@ -205,7 +226,11 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     setupSchema(bins.sqlTool, postgres.port, 'temporal', 'temporal');
     setupSchema(bins.sqlTool, postgres.port, 'temporal_visibility', 'visibility');
     log(`schemas temporal and temporal_visibility up to date in ${Date.now() - schemaStarted} ms`);
-    for (const name of SERVICES) spawnService(name);
+    // On a new database every service would write the cluster's metadata at once, and the losers
+    // of that race exit: history writes it first, the others start when it is there.
+    spawnService('history');
+    await waitForClusterMetadata(postgres.port, () => children.get('history'));
+    for (const name of SERVICES) if (name !== 'history') spawnService(name);
     const address = `127.0.0.1:${ports(base).frontend}`;
     await waitForFrontend(address, 120_000);
     await registerNamespace(address, namespace);
