@@ -26,3 +26,6 @@ export const MAX_REVOKES_WHILE_STILL_ACTIVE = 3;
 
 /** The google.rpc.ErrorInfo reason of an operation that ended because the token still worked. */
 export const STILL_ACTIVE_REASON = 'REVOKED_TOKEN_STILL_ACTIVE';
+
+/** The UNVERIFIABLE detail of a connection with `verify: false` (the same words for every provider). */
+export const VERIFY_OFF_DETAIL = 'verification is switched off for this connection (verify: false)';

@@ -2,7 +2,8 @@ import type { Verification } from '../../api';
 import type { AuthleteAdapter, AuthleteCallOptions } from './adapter';
 
 /** The detail of every verification a connection switched off (the same text for every provider). */
-export const VERIFY_OFF_DETAIL = 'verification is switched off for this connection (verify: false)';
+export { VERIFY_OFF_DETAIL } from '../../api/verification';
+import { VERIFY_OFF_DETAIL } from '../../api/verification';
 
 export const INTROSPECTION_METHOD = 'Authlete /auth/introspection';
 export const TOKEN_LIST_METHOD = 'Authlete /auth/token/get/list';

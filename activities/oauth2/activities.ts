@@ -16,7 +16,8 @@ export interface OAuth2RevokeInput {
 export const OAUTH2_VERIFY_METHOD = 'RFC 7662 token introspection';
 
 /** The detail of an UNVERIFIABLE verification on a connection with `verify: false` (every provider). */
-export const VERIFY_OFF_DETAIL = 'verification is switched off for this connection (verify: false)';
+export { VERIFY_OFF_DETAIL } from '../../api/verification';
+import { VERIFY_OFF_DETAIL } from '../../api/verification';
 
 /** What `oauth2IntrospectToken` reports: the verification, and where it asked (no secrets). */
 export interface OAuth2IntrospectOutcome {

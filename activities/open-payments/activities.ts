@@ -1,3 +1,4 @@
+import { VERIFY_OFF_DETAIL } from '../../api/verification';
 import { Context, log } from '@temporalio/activity';
 import { fingerprint, type Verification } from '../../api';
 import { requireAdapter, type ConnectionRegistry } from '../connection-registry';
@@ -30,7 +31,7 @@ export function openPaymentsVerification(
   if ('skipped' in result) {
     const detail =
       result.skipped === 'verify-off'
-        ? 'verification is switched off for this connection (verify: false)'
+        ? VERIFY_OFF_DETAIL
         : 'no introspection endpoint configured (set introspectionEndpoint on the connection to verify)';
     return { verification: { state: 'UNVERIFIABLE', method: 'none', checkedAt: at, detail } };
   }

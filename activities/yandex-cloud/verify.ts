@@ -3,7 +3,8 @@ import type { YandexCloudAdapter } from './adapter';
 import { classifyYandexError } from './errors';
 
 /** The detail of every verification a connection switched off (the same text for every provider). */
-export const VERIFY_OFF_DETAIL = 'verification is switched off for this connection (verify: false)';
+export { VERIFY_OFF_DETAIL } from '../../api/verification';
+import { VERIFY_OFF_DETAIL } from '../../api/verification';
 
 export const LIST_METHOD = 'RefreshTokenService.List';
 
